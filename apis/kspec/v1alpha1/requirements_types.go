@@ -64,7 +64,7 @@ type KubernetesVersion string
 
 // KubernetesRequirements bound the cluster version. Distribution suffixes
 // such as 1.30.2-eks-1234 are compared by their MAJOR.MINOR.PATCH.
-// +kubebuilder:validation:XValidation:rule="!has(self.minVersion) || !has(self.maxVersion) || !self.minVersion.matches('^v?(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)([.](0|[1-9][0-9]*))?$') || !self.maxVersion.matches('^v?(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)([.](0|[1-9][0-9]*))?$') || int(self.minVersion.replace('v', '').split('.')[0]) < int(self.maxVersion.replace('v', '').split('.')[0]) || (int(self.minVersion.replace('v', '').split('.')[0]) == int(self.maxVersion.replace('v', '').split('.')[0]) && (int(self.minVersion.replace('v', '').split('.')[1]) < int(self.maxVersion.replace('v', '').split('.')[1]) || (int(self.minVersion.replace('v', '').split('.')[1]) == int(self.maxVersion.replace('v', '').split('.')[1]) && (size(self.minVersion.split('.')) < 3 || size(self.maxVersion.split('.')) < 3 || int(self.minVersion.split('.')[2]) <= int(self.maxVersion.split('.')[2])))))",message="minVersion must not be greater than maxVersion"
+// +kubebuilder:validation:XValidation:rule="!has(self.minVersion) || !has(self.maxVersion) || !self.minVersion.matches('^v?(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)([.](0|[1-9][0-9]*))?$') || !self.maxVersion.matches('^v?(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)([.](0|[1-9][0-9]*))?$') || int(self.minVersion.replace('v', ”).split('.')[0]) < int(self.maxVersion.replace('v', ”).split('.')[0]) || (int(self.minVersion.replace('v', ”).split('.')[0]) == int(self.maxVersion.replace('v', ”).split('.')[0]) && (int(self.minVersion.replace('v', ”).split('.')[1]) < int(self.maxVersion.replace('v', ”).split('.')[1]) || (int(self.minVersion.replace('v', ”).split('.')[1]) == int(self.maxVersion.replace('v', ”).split('.')[1]) && (size(self.minVersion.split('.')) < 3 || size(self.maxVersion.split('.')) < 3 || int(self.minVersion.split('.')[2]) <= int(self.maxVersion.split('.')[2])))))",message="minVersion must not be greater than maxVersion"
 // +kubebuilder:validation:XValidation:rule="has(self.minVersion) || has(self.maxVersion) || (has(self.excludedVersions) && size(self.excludedVersions) > 0)",message="set at least one of minVersion, maxVersion or excludedVersions"
 type KubernetesRequirements struct {
 	// MinVersion is the lowest allowed version, inclusive.
@@ -242,10 +242,11 @@ const (
 // Boolean fields (runAsNonRoot, privileged, hostPID, ...) take a boolean
 // value; capabilities take a capability name; seccompProfile.type takes
 // RuntimeDefault or Localhost; resources take exists.
-// +kubebuilder:validation:XValidation:rule="has(self.value) != has(self.exists)",message="set exactly one of value or exists"
-// +kubebuilder:validation:XValidation:rule="!has(self.value) || !(self.key.startsWith('resources.')) ",message="resources fields take exists, not value"
-// +kubebuilder:validation:XValidation:rule="!has(self.value) || self.key.startsWith('securityContext.capabilities.') || self.key == 'securityContext.seccompProfile.type' || type(self.value) == bool || (type(self.value) == string && (self.value == 'true' || self.value == 'false'))",message="this field takes a boolean value: true or false"
-// +kubebuilder:validation:XValidation:rule="!has(self.value) || !(self.key.startsWith('securityContext.capabilities.') || self.key == 'securityContext.seccompProfile.type') || (type(self.value) == string && self.value.matches('^[A-Za-z_]+$'))",message="this field takes a name such as ALL, NET_RAW or RuntimeDefault"
+//
+// The API server cannot check value against key: a structural schema
+// cannot say "boolean or string", so value is free-form and CEL cannot see
+// it. kspec validate and the kspec function check it instead (see
+// ValidateFieldRules).
 type FieldRule struct {
 	// Key is the field.
 	Key FieldKey `json:"key"`
@@ -503,12 +504,14 @@ type Window struct {
 
 	// Start time of day, HH:MM, in the activation time zone.
 	// +optional
-	// +kubebuilder:validation:Pattern=`^([01][0-9]|2[0-3]):[0-5][0-9]$`
+	// +kubebuilder:validation:MaxLength=5
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([01][0-9]|2[0-3]):[0-5][0-9]$')",message="must be a time of day from 00:00 to 23:59"
 	Start string `json:"start,omitempty"`
 
 	// End time of day, HH:MM, exclusive.
 	// +optional
-	// +kubebuilder:validation:Pattern=`^([01][0-9]|2[0-3]):[0-5][0-9]$`
+	// +kubebuilder:validation:MaxLength=5
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([01][0-9]|2[0-3]):[0-5][0-9]$')",message="must be a time of day from 00:00 to 23:59"
 	End string `json:"end,omitempty"`
 
 	// From is the first moment the window can apply.

@@ -23,48 +23,53 @@ import (
 	"github.com/pkg/errors"
 )
 
-// A Value is a scalar written as a YAML boolean or a string: value: true
-// and value: "true" are the same value. The API server keeps what the user
-// wrote; Go code reads it through String and Bool.
+// A Value is a scalar written as a YAML boolean or a string. value: true and
+// value: "true" both mean true to a boolean field; a Value remembers which
+// was written so it can be written back the same way.
 //
-// The schema of a Value field is free-form (a structural schema cannot say
-// "boolean or string"); CEL rules on FieldRule restrict it per key.
-type Value string
+// The schema of a Value field is free-form: a structural schema cannot say
+// "boolean or string". ValidateFieldRules checks values against their keys.
+type Value struct {
+	s      string
+	isBool bool
+}
 
-// UnmarshalJSON accepts a JSON boolean, number or string.
+// BoolValue returns a Value written as a boolean.
+func BoolValue(b bool) Value { return Value{s: strconv.FormatBool(b), isBool: true} }
+
+// StringValue returns a Value written as a string.
+func StringValue(s string) Value { return Value{s: s} }
+
+// UnmarshalJSON accepts a JSON boolean or string.
 func (v *Value) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
-		*v = Value(s)
+		*v = StringValue(s)
 		return nil
 	}
 	var bo bool
 	if err := json.Unmarshal(b, &bo); err == nil {
-		*v = Value(strconv.FormatBool(bo))
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err == nil {
-		*v = Value(n.String())
+		*v = BoolValue(bo)
 		return nil
 	}
 	return errors.Errorf("value must be a boolean or a string, not %s", string(b))
 }
 
-// MarshalJSON writes booleans as JSON booleans and everything else as strings.
+// MarshalJSON writes the value the way it was written.
 func (v Value) MarshalJSON() ([]byte, error) {
-	if b, ok := v.Bool(); ok {
-		return json.Marshal(b)
+	if v.isBool {
+		return json.Marshal(v.s == "true")
 	}
-	return json.Marshal(string(v))
+	return json.Marshal(v.s)
 }
 
-// String returns the value as written, with booleans as "true" or "false".
-func (v Value) String() string { return string(v) }
+// String returns the value, with booleans as "true" or "false".
+func (v Value) String() string { return v.s }
 
-// Bool returns the value as a boolean, and whether it is one.
+// Bool returns the value as a boolean, and whether it is one: a boolean, or
+// the string "true" or "false".
 func (v Value) Bool() (value, ok bool) {
-	switch v {
+	switch v.s {
 	case "true":
 		return true, true
 	case "false":

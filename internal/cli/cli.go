@@ -1,0 +1,90 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package cli implements the kspec command line.
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/kspec-io/kspec/internal/version"
+)
+
+// Exit codes, for CI.
+const (
+	// ExitOK means every input was valid or compliant.
+	ExitOK = 0
+	// ExitInvalid means some input was invalid or non-compliant.
+	ExitInvalid = 1
+	// ExitUsage means the command could not run: bad flags, unreadable files.
+	ExitUsage = 2
+)
+
+// streams are what a command reads and writes.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+type cli struct {
+	Validate validateCmd `cmd:"" help:"Validate kspec manifests against the kspec API schemas, offline."`
+	Version  versionCmd  `cmd:"" help:"Print the kspec version."`
+}
+
+type versionCmd struct{}
+
+func (versionCmd) Run(s streams) error {
+	_, err := fmt.Fprintln(s.out, "kspec", version.Version())
+	return err
+}
+
+// exitCode is bound into commands that decide their own exit code; an error
+// returned by a command always exits with ExitUsage.
+type exitCode struct{ code int }
+
+// Run runs the kspec command line and returns its exit code.
+func Run(args []string, in io.Reader, out, errOut io.Writer) int {
+	var c cli
+	code := -1
+	parser, err := kong.New(&c,
+		kong.Name("kspec"),
+		kong.Description("kspec: Kubernetes cluster compliance, the Crossplane way."),
+		kong.Writers(out, errOut),
+		kong.Exit(func(c int) { code = c }),
+		kong.UsageOnError(),
+	)
+	if err != nil {
+		fmt.Fprintln(errOut, "kspec:", err)
+		return ExitUsage
+	}
+	ctx, err := parser.Parse(args)
+	if code >= 0 { // --help exits through kong.Exit.
+		return code
+	}
+	if err != nil {
+		fmt.Fprintln(errOut, "kspec:", err)
+		return ExitUsage
+	}
+	rc := &exitCode{}
+	if err := ctx.Run(streams{in: in, out: out, err: errOut}, rc); err != nil {
+		fmt.Fprintln(errOut, "kspec:", err)
+		return ExitUsage
+	}
+	return rc.code
+}

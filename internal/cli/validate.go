@@ -1,0 +1,211 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pkg/errors"
+
+	"github.com/kspec-io/kspec/internal/validate"
+)
+
+type validateCmd struct {
+	Output string   `short:"o" enum:"text,json" default:"text" help:"Output format: text or json."`
+	Paths  []string `arg:"" name:"path" help:"Files or directories of YAML or JSON manifests; - reads standard input."`
+}
+
+// documentResult is the verdict on one document, as printed in JSON.
+type documentResult struct {
+	Source   string             `json:"source"`
+	Index    int                `json:"index"`
+	Line     int                `json:"line"`
+	Kind     string             `json:"kind,omitempty"`
+	Name     string             `json:"name,omitempty"`
+	Status   string             `json:"status"`
+	Problems []validate.Problem `json:"problems,omitempty"`
+}
+
+// Document statuses.
+const (
+	statusValid   = "valid"
+	statusInvalid = "invalid"
+	statusSkipped = "skipped"
+)
+
+type validateSummary struct {
+	Documents []documentResult `json:"documents"`
+	Valid     int              `json:"valid"`
+	Invalid   int              `json:"invalid"`
+	Skipped   int              `json:"skipped"`
+}
+
+func (c *validateCmd) Run(s streams, rc *exitCode) error {
+	crds, err := validate.KspecCRDs()
+	if err != nil {
+		return err
+	}
+	schema, err := validate.NewSchema(crds...)
+	if err != nil {
+		return err
+	}
+	sources, err := readSources(c.Paths, s.in)
+	if err != nil {
+		return err
+	}
+
+	sum := &validateSummary{Documents: []documentResult{}}
+	for _, src := range sources {
+		for _, d := range validate.Parse(src.name, src.data) {
+			sum.add(check(context.Background(), schema, d))
+		}
+	}
+	if len(sum.Documents) == 0 {
+		return errors.Errorf("no documents found in %s", strings.Join(c.Paths, ", "))
+	}
+	if sum.Invalid > 0 {
+		rc.code = ExitInvalid
+	}
+	if c.Output == "json" {
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	}
+	return sum.writeText(s.out, len(sources))
+}
+
+func check(ctx context.Context, schema *validate.Schema, d validate.Document) documentResult {
+	r := documentResult{Source: d.Source, Index: d.Index, Line: d.Line, Status: statusValid}
+	if d.Object != nil {
+		r.Kind, r.Name = d.Object.GetKind(), d.Object.GetName()
+		gvk := d.Object.GroupVersionKind()
+		if !schema.Knows(gvk) && !isKspecGroup(gvk.Group) {
+			r.Status = statusSkipped
+			return r
+		}
+	}
+	if r.Problems = schema.Check(ctx, d); len(r.Problems) > 0 {
+		r.Status = statusInvalid
+	}
+	return r
+}
+
+// isKspecGroup reports whether a group is kspec's, where an unknown kind is
+// a mistake rather than someone else's manifest.
+func isKspecGroup(g string) bool { return g == "kspec.io" || strings.HasSuffix(g, ".kspec.io") }
+
+func (s *validateSummary) add(r documentResult) {
+	s.Documents = append(s.Documents, r)
+	switch r.Status {
+	case statusValid:
+		s.Valid++
+	case statusInvalid:
+		s.Invalid++
+	case statusSkipped:
+		s.Skipped++
+	}
+}
+
+func (s *validateSummary) writeText(w io.Writer, files int) error {
+	var b strings.Builder
+	for _, r := range s.Documents {
+		what := fmt.Sprintf("document %d", r.Index)
+		if r.Kind != "" {
+			what = r.Kind + "/" + r.Name
+		}
+		switch r.Status {
+		case statusValid:
+			fmt.Fprintf(&b, "%s:%d: %s is valid\n", r.Source, r.Line, what)
+		case statusSkipped:
+			fmt.Fprintf(&b, "%s:%d: %s skipped: not a kspec kind\n", r.Source, r.Line, what)
+		default:
+			for _, p := range r.Problems {
+				fmt.Fprintf(&b, "%s:%s: %s: ", r.Source, p.Position, what)
+				if p.Field != "" {
+					fmt.Fprintf(&b, "%s: ", p.Field)
+				}
+				fmt.Fprintln(&b, p.Message)
+			}
+		}
+	}
+	fmt.Fprintf(&b, "%d documents in %d files: %d valid, %d invalid, %d skipped\n", len(s.Documents), files, s.Valid, s.Invalid, s.Skipped)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type source struct {
+	name string
+	data []byte
+}
+
+// readSources reads files, directories (their *.yaml, *.yml and *.json
+// files, recursively, in lexical order) and - for standard input.
+func readSources(paths []string, stdin io.Reader) ([]source, error) {
+	var out []source
+	for _, p := range paths {
+		if p == "-" {
+			b, err := io.ReadAll(stdin)
+			if err != nil {
+				return nil, errors.Wrap(err, "cannot read standard input")
+			}
+			out = append(out, source{name: "-", data: b})
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, errors.Wrap(err, "cannot read input")
+		}
+		if !fi.IsDir() {
+			b, err := os.ReadFile(p) //nolint:gosec // Reading the user's files is the job.
+			if err != nil {
+				return nil, errors.Wrap(err, "cannot read input")
+			}
+			out = append(out, source{name: p, data: b})
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			switch strings.ToLower(filepath.Ext(path)) {
+			case ".yaml", ".yml", ".json":
+			default:
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			b, err := os.ReadFile(path) //nolint:gosec // Reading the user's files is the job.
+			if err != nil {
+				return err
+			}
+			out = append(out, source{name: path, data: b})
+			return nil
+		})
+		if err != nil {
+			return nil, errors.Wrapf(err, "cannot read directory %s", p)
+		}
+	}
+	return out, nil
+}

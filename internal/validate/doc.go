@@ -1,0 +1,21 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package validate checks kspec manifests offline the way a kube-apiserver
+// does when they are applied (OpenAPI schema, defaults, unknown fields,
+// list-map keys and CEL rules) plus semantic checks the schema cannot
+// express, and locates every error at its line in the YAML source.
+package validate
