@@ -98,7 +98,7 @@ func derive(xrd *xpextv1.CompositeResourceDefinition, name string, scope extv1.R
 		status := extv1.JSONSchemaProps{
 			Type: "object", Description: xStatus.Description, XValidations: xStatus.XValidations,
 			Properties: map[string]extv1.JSONSchemaProps{
-				"conditions":        {Type: "array", Items: &extv1.JSONSchemaPropsOrArray{Schema: ptr.To(object())}, XListType: ptr.To("map"), XListMapKeys: []string{"type"}},
+				"conditions":        {Type: "array", Items: &extv1.JSONSchemaPropsOrArray{Schema: ptr.To(condition())}, XListType: ptr.To("map"), XListMapKeys: []string{"type"}},
 				"connectionDetails": object(),
 			},
 		}
@@ -126,6 +126,19 @@ func derive(xrd *xpextv1.CompositeResourceDefinition, name string, scope extv1.R
 
 func object() extv1.JSONSchemaProps {
 	return extv1.JSONSchemaProps{Type: "object", XPreserveUnknownFields: ptr.To(true)}
+}
+
+// condition is the schema of a Crossplane condition.
+func condition() extv1.JSONSchemaProps {
+	str := extv1.JSONSchemaProps{Type: "string"}
+	return extv1.JSONSchemaProps{
+		Type: "object", Required: []string{"type", "status"},
+		Properties: map[string]extv1.JSONSchemaProps{
+			"type": str, "status": str, "reason": str, "message": str,
+			"lastTransitionTime": {Type: "string", Format: "date-time"},
+			"observedGeneration": {Type: "integer", Format: "int64"},
+		},
+	}
 }
 
 func enum(values ...string) extv1.JSONSchemaProps {

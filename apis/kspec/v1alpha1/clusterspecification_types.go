@@ -328,9 +328,7 @@ type Exemption struct {
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=64
-	// +kubebuilder:validation:items:MaxLength=128
-	// +kubebuilder:validation:XValidation:rule="self.all(c, c.matches('^(kubernetes[.]version|podsecurity[.]standards|network[.]policies|workload[.]security|rbac[.]validation|admission[.]controllers|observability[.]validation)(/[a-z0-9]+(-[a-z0-9]+)*)?$'))",message="each rule must be a kspec check, optionally followed by /rule-id, such as workload.security/run-as-non-root"
-	Rules []string `json:"rules,omitempty"`
+	Rules []CheckRef `json:"rules,omitempty"`
 }
 
 // A ResourceSelector selects resources by kind, name and labels; each set

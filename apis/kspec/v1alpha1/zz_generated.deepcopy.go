@@ -322,7 +322,7 @@ func (in *Control) DeepCopyInto(out *Control) {
 	*out = *in
 	if in.Checks != nil {
 		in, out := &in.Checks, &out.Checks
-		*out = make([]string, len(*in))
+		*out = make([]CheckRef, len(*in))
 		copy(*out, *in)
 	}
 }
@@ -375,7 +375,7 @@ func (in *Exemption) DeepCopyInto(out *Exemption) {
 	}
 	if in.Rules != nil {
 		in, out := &in.Rules, &out.Rules
-		*out = make([]string, len(*in))
+		*out = make([]CheckRef, len(*in))
 		copy(*out, *in)
 	}
 }

@@ -1,0 +1,133 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package apiserver_test proves kspec's generated CRDs and XRD against a real
+// kube-apiserver (envtest binaries built by hack/tools.sh), and that kspec
+// validate agrees with the API server on what it accepts and rejects.
+package apiserver_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/kspec-io/kspec/internal/validate"
+)
+
+// crossplaneModule holds the CRD of CompositeResourceDefinition. It is the
+// crossplane CLI's module, which hack/tools.sh already downloads.
+const crossplaneModule = "github.com/crossplane/crossplane/v2@v2.2.1"
+
+var (
+	k8s    client.Client
+	schema *validate.Schema
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	flag.Parse()
+	if testing.Short() {
+		return m.Run() // Each test skips itself.
+	}
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		println("KUBEBUILDER_ASSETS is not set: run these tests with 'make test', which builds kube-apiserver and etcd")
+		return 1
+	}
+	crds, err := validate.KspecCRDs()
+	must(err)
+	schema, err = validate.NewSchema(crds...)
+	must(err)
+
+	env := &envtest.Environment{
+		CRDs:                  crds,
+		CRDDirectoryPaths:     []string{filepath.Join(moduleDir(crossplaneModule), "cluster", "crds")},
+		ErrorIfCRDPathMissing: true,
+	}
+	cfg, err := env.Start()
+	must(err)
+	defer func() { must(env.Stop()) }()
+
+	s := runtime.NewScheme()
+	must(clientgoscheme.AddToScheme(s))
+	must(extv1.AddToScheme(s))
+	k8s, err = client.New(cfg, client.Options{Scheme: s})
+	must(err)
+	for _, ns := range []string{"kspec-system", "team-payments"} {
+		must(k8s.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
+	}
+	return m.Run()
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// moduleDir returns where the Go module cache holds a module.
+func moduleDir(mod string) string {
+	cmd := exec.Command("go", "mod", "download", "-json", mod)
+	cmd.Dir = os.TempDir() // Outside kspec's module: the version need not be in go.mod.
+	out, err := cmd.Output()
+	must(err)
+	var info struct{ Dir, Error string }
+	must(json.Unmarshal(out, &info))
+	if info.Dir == "" {
+		panic("cannot download " + mod + ": " + info.Error)
+	}
+	return info.Dir
+}
+
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs a kube-apiserver: run with make test")
+	}
+}
+
+// apply creates every document of a YAML file with strict field validation,
+// as kubectl does, and returns the API server's error for each.
+func apply(t *testing.T, ctx context.Context, source string, data []byte) []error {
+	t.Helper()
+	docs := validate.Parse(source, data)
+	require.NotEmpty(t, docs, "no documents in %s", source)
+	errs := make([]error, len(docs))
+	for i, d := range docs {
+		require.NoError(t, d.Err, "%s document %d", source, d.Index)
+		u := d.Object.DeepCopy()
+		errs[i] = k8s.Create(ctx, u, client.FieldValidation(metav1.FieldValidationStrict))
+		if errs[i] == nil {
+			require.NoError(t, k8s.Delete(ctx, u))
+		}
+	}
+	return errs
+}
