@@ -70,7 +70,7 @@ func Run(args []string, in io.Reader, out, errOut io.Writer) int {
 		kong.UsageOnError(),
 	)
 	if err != nil {
-		fmt.Fprintln(errOut, "kspec:", err)
+		complain(errOut, err)
 		return ExitUsage
 	}
 	ctx, err := parser.Parse(args)
@@ -78,13 +78,19 @@ func Run(args []string, in io.Reader, out, errOut io.Writer) int {
 		return code
 	}
 	if err != nil {
-		fmt.Fprintln(errOut, "kspec:", err)
+		complain(errOut, err)
 		return ExitUsage
 	}
 	rc := &exitCode{}
 	if err := ctx.Run(streams{in: in, out: out, err: errOut}, rc); err != nil {
-		fmt.Fprintln(errOut, "kspec:", err)
+		complain(errOut, err)
 		return ExitUsage
 	}
 	return rc.code
+}
+
+// complain reports an error that stops a command; there is nowhere left to
+// report a failure to write it.
+func complain(w io.Writer, err error) {
+	_, _ = fmt.Fprintln(w, "kspec:", err)
 }

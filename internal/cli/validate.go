@@ -177,7 +177,7 @@ func readSources(paths []string, stdin io.Reader) ([]source, error) {
 			return nil, errors.Wrap(err, "cannot read input")
 		}
 		if !fi.IsDir() {
-			b, err := os.ReadFile(p) //nolint:gosec // Reading the user's files is the job.
+			b, err := os.ReadFile(p)
 			if err != nil {
 				return nil, errors.Wrap(err, "cannot read input")
 			}
@@ -196,7 +196,7 @@ func readSources(paths []string, stdin io.Reader) ([]source, error) {
 			if d.IsDir() {
 				return nil
 			}
-			b, err := os.ReadFile(path) //nolint:gosec // Reading the user's files is the job.
+			b, err := os.ReadFile(path)
 			if err != nil {
 				return err
 			}

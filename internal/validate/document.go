@@ -88,12 +88,16 @@ func decode(source string, index int, n *yaml.Node) Document {
 		d.Err = errors.New("document is not an object")
 		return d
 	}
+	if dup := duplicateKey(n); dup != nil {
+		d.Line, d.Err = dup.Line, fmt.Errorf("key %q is already set in this mapping", dup.Value)
+		return d
+	}
 	y, err := yaml.Marshal(n)
 	if err != nil {
 		d.Err = err
 		return d
 	}
-	j, err := sigsyaml.YAMLToJSON(y)
+	j, err := sigsyaml.YAMLToJSONStrict(y)
 	if err != nil {
 		d.Err = err
 		return d
@@ -152,4 +156,25 @@ func child(n *yaml.Node, seg segment) (key, value *yaml.Node) {
 		}
 	}
 	return nil, nil
+}
+
+// duplicateKey returns the first key that repeats a key of its mapping.
+// kubectl rejects such documents; decoding through a map would hide them.
+func duplicateKey(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if seen[k.Value] {
+				return k
+			}
+			seen[k.Value] = true
+		}
+	}
+	for _, c := range n.Content {
+		if dup := duplicateKey(c); dup != nil {
+			return dup
+		}
+	}
+	return nil
 }

@@ -17,8 +17,11 @@ limitations under the License.
 package validate
 
 import (
+	"cmp"
 	"context"
 	"io/fs"
+	"slices"
+	"strings"
 
 	"github.com/pkg/errors"
 	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -105,5 +108,9 @@ func (s *Schema) Check(ctx context.Context, d Document) []Problem {
 		}
 		problems = append(problems, Problem{Position: d.Locate(e.Field), Field: e.Field, Message: e.ErrorBody()})
 	}
+	// CEL reports in map order; readers want source order, every time.
+	slices.SortStableFunc(problems, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), strings.Compare(a.Field, b.Field), strings.Compare(a.Message, b.Message))
+	})
 	return problems
 }

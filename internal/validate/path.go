@@ -35,10 +35,10 @@ type segment struct {
 func splitPath(p string) []segment {
 	var segs []segment
 	for p != "" {
-		switch {
-		case p[0] == '.':
+		switch p[0] {
+		case '.':
 			p = p[1:]
-		case p[0] == '[':
+		case '[':
 			end := strings.IndexByte(p, ']')
 			if end < 0 {
 				return append(segs, segment{name: p, index: -1})

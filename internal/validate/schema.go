@@ -131,7 +131,7 @@ func (s *Schema) Validate(ctx context.Context, u *unstructured.Unstructured) fie
 // enum, required, length and count errors block it.
 func blockingError(errs field.ErrorList) *field.Error {
 	for _, e := range errs {
-		switch e.Type { //nolint:exhaustive // Only these block.
+		switch e.Type {
 		case field.ErrorTypeNotSupported, field.ErrorTypeRequired, field.ErrorTypeTooLong, field.ErrorTypeTooMany, field.ErrorTypeTypeInvalid:
 			return field.Invalid(nil, nil, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation")
 		}
