@@ -9,7 +9,7 @@
 # Each tool is pinned by a small wrapper module under hack/tools/<module>/ whose
 # go.mod and go.sum are committed, so a fresh machine builds exactly these bytes
 # of source. The cache key is the tool version plus a hash of the wrapper's
-# go.mod and go.sum: change a pin and the tool is rebuilt.
+# go.mod, go.sum and build flags: change one and the tool is rebuilt.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,7 +41,7 @@ tool_spec() {
 	kyverno)
 		echo "kyverno|$KYVERNO_VERSION|kyverno=github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno|-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=$KYVERNO_VERSION" ;;
 	crossplane)
-		echo "crossplane|$CROSSPLANE_VERSION|crossplane=github.com/crossplane/crossplane/v2/cmd/crank|-s -w -X github.com/crossplane/crossplane-runtime/v2/pkg/version.version=$CROSSPLANE_VERSION" ;;
+		echo "crossplane|$CROSSPLANE_VERSION|crossplane=github.com/crossplane/crossplane/v2/cmd/crank|-s -w -X github.com/crossplane/crossplane/v2/internal/version.version=$CROSSPLANE_VERSION" ;;
 	golangci-lint)
 		echo "golangci-lint|$GOLANGCI_LINT_VERSION|golangci-lint=github.com/golangci/golangci-lint/v2/cmd/golangci-lint|-s -w -X main.version=${GOLANGCI_LINT_VERSION#v}" ;;
 	controller-gen)
@@ -57,8 +57,13 @@ ALL_TOOLS="controller-gen angryjet golangci-lint etcd kubernetes crossplane kyve
 
 field() { tool_spec "$1" | cut -d'|' -f"$2"; }
 
-# pin_hash MODULE: a short hash of the wrapper module's pins.
-pin_hash() { cat "$ROOT/hack/tools/$1/go.mod" "$ROOT/hack/tools/$1/go.sum" | sha256sum | cut -c1-12; }
+# pin_hash TOOL: a short hash of what the tool's bytes depend on: the
+# wrapper module's pins and the build spec (packages, linker flags).
+pin_hash() {
+	local mod
+	mod=$(field "$1" 1)
+	{ cat "$ROOT/hack/tools/$mod/go.mod" "$ROOT/hack/tools/$mod/go.sum"; tool_spec "$1"; } | sha256sum | cut -c1-12
+}
 
 tool_dir() {
 	local mod version
