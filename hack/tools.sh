@@ -5,6 +5,7 @@
 #   hack/tools.sh build [TOOL...]   build what is missing or stale (default: all)
 #   hack/tools.sh path TOOL         print the path of TOOL's binary (or envtest's asset dir)
 #   hack/tools.sh list              print each tool, its version and whether it is cached
+#   hack/tools.sh prune             remove cached builds of pins that are no longer current
 #
 # Each tool is pinned by a small wrapper module under hack/tools/<module>/ whose
 # go.mod and go.sum are committed, so a fresh machine builds exactly these bytes
@@ -128,6 +129,13 @@ main() {
 			if is_built "$t"; then s=cached; else s=missing; fi
 			printf '%-15s %-40s %s\n' "$t" "$(field "$t" 2)" "$s"
 		done ;;
+	prune)
+		local keep="$(cmd_path envtest)" d
+		for t in $ALL_TOOLS; do keep="$keep $(tool_dir "$t")"; done
+		for d in "$TOOLS_DIR"/*; do
+			[ -e "$d" ] || continue
+			case " $keep " in *" $d "*) ;; *) echo "tools: removing $d"; rm -rf "$d" ;; esac
+		done ;;
 	build)
 		mkdir -p "$TOOLS_DIR"
 		local tools=${*:-$ALL_TOOLS} start t
@@ -139,7 +147,7 @@ main() {
 		done
 		if is_built kubernetes && is_built etcd; then link_envtest; fi
 		echo "tools: ready in $(($(date +%s) - start))s ($TOOLS_DIR)" ;;
-	*) echo "usage: hack/tools.sh build [TOOL...] | path TOOL | list" >&2; exit 2 ;;
+	*) echo "usage: hack/tools.sh build [TOOL...] | path TOOL | list | prune" >&2; exit 2 ;;
 	esac
 }
 
