@@ -254,6 +254,24 @@ func TestBadDocumentsAreRejected(t *testing.T) {
 			field:  "spec.admission.required[0].namePattern",
 			kspec:  "not a valid RE2 regular expression",
 		},
+		"NamespaceIncludedAndExcluded": {
+			reason: "Exclude would silently win; say so.",
+			doc:    spec("  namespaceScope:\n    include: [payments, billing]\n    exclude: [billing] #<\n"),
+			field:  "spec.namespaceScope.exclude[0]",
+			kspec:  "namespace is also in include",
+		},
+		"BasedOnItself": {
+			reason: "A specification cannot inherit from itself.",
+			doc:    spec("  basedOn:\n    specifications: [bad] #<\n"),
+			field:  "spec.basedOn.specifications[0]",
+			kspec:  "bad cannot be based on itself",
+		},
+		"BadLabelSelector": {
+			reason: "Selectors must be valid label selectors.",
+			doc:    spec("  targets:\n    selector:\n      matchExpressions:\n        - key: env\n          operator: Near #<\n"),
+			field:  "spec.targets.selector.matchExpressions[0].operator",
+			kspec:  "not a valid selector operator",
+		},
 		"UnknownTimeZone": {
 			reason: "Time zones must be IANA names.",
 			doc:    spec("  activation:\n    timeZone: Mars/Olympus #<\n    windows: [{days: [Monday]}]\n"),
