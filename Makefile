@@ -4,6 +4,7 @@
 SHELL := /usr/bin/env bash -o pipefail
 TOOLS := hack/tools.sh
 GO_TEST_FLAGS ?= -count=1
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
 CONTROLLER_GEN = $(shell $(TOOLS) path controller-gen)
 ANGRYJET       = $(shell $(TOOLS) path angryjet)
@@ -18,7 +19,7 @@ all: build
 
 ## build: the kspec CLI into bin/
 build:
-	go build -o bin/kspec ./cmd/kspec
+	go build -ldflags "-X github.com/kspec-io/kspec/internal/version.version=$(VERSION)" -o bin/kspec ./cmd/kspec
 
 ## tools: build the pinned tools (slow once on a fresh machine, then cached)
 tools:
