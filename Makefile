@@ -11,7 +11,8 @@ ANGRYJET       = $(shell $(TOOLS) path angryjet)
 GOLANGCI_LINT  = $(shell $(TOOLS) path golangci-lint)
 TEST_ENV = KUBEBUILDER_ASSETS=$(shell $(TOOLS) path envtest) \
            KSPEC_KYVERNO=$(shell $(TOOLS) path kyverno) \
-           KSPEC_CROSSPLANE=$(shell $(TOOLS) path crossplane)
+           KSPEC_CROSSPLANE=$(shell $(TOOLS) path crossplane) \
+           KSPEC_CROSSPLANE_CORE=$(shell $(TOOLS) path crossplane-core)
 
 .PHONY: all build tools generate check-generated lint test unit reviewable clean
 

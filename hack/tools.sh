@@ -20,6 +20,7 @@ K8S_VERSION=v1.37.2
 ETCD_VERSION=v3.7.3
 KYVERNO_VERSION=v1.19.1
 CROSSPLANE_VERSION=v2.2.1
+CROSSPLANE_CORE_VERSION=v2.4.0
 GOLANGCI_LINT_VERSION=v2.15.0
 CONTROLLER_GEN_VERSION=v0.23.0
 ANGRYJET_VERSION=v0.0.0-20260719180100-659f1dc036c5
@@ -43,6 +44,8 @@ tool_spec() {
 		echo "kyverno|$KYVERNO_VERSION|kyverno=github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno|-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=$KYVERNO_VERSION" ;;
 	crossplane)
 		echo "crossplane|$CROSSPLANE_VERSION|crossplane=github.com/crossplane/crossplane/v2/cmd/crank|-s -w -X github.com/crossplane/crossplane/v2/internal/version.version=$CROSSPLANE_VERSION" ;;
+	crossplane-core)
+		echo "crossplane-core|$CROSSPLANE_CORE_VERSION|crossplane-core=github.com/crossplane/crossplane/v2/cmd/crossplane|-s -w -X github.com/crossplane/crossplane-runtime/v2/pkg/version.version=$CROSSPLANE_CORE_VERSION" ;;
 	golangci-lint)
 		echo "golangci-lint|$GOLANGCI_LINT_VERSION|golangci-lint=github.com/golangci/golangci-lint/v2/cmd/golangci-lint|-s -w -X main.version=${GOLANGCI_LINT_VERSION#v}" ;;
 	controller-gen)
@@ -54,7 +57,7 @@ tool_spec() {
 }
 
 # Build order: the quick code generators first, the long builds last.
-ALL_TOOLS="controller-gen angryjet golangci-lint etcd kubernetes crossplane kyverno"
+ALL_TOOLS="controller-gen angryjet golangci-lint etcd kubernetes crossplane crossplane-core kyverno"
 
 field() { tool_spec "$1" | cut -d'|' -f"$2"; }
 

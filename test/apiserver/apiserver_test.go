@@ -21,10 +21,8 @@ package apiserver_test
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -38,11 +36,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/kspec-io/kspec/internal/validate"
+	"github.com/kspec-io/kspec/test/harness"
 )
-
-// crossplaneModule holds the CRD of CompositeResourceDefinition. It is the
-// crossplane CLI's module, which hack/tools.sh already downloads.
-const crossplaneModule = "github.com/crossplane/crossplane/v2@v2.2.1"
 
 var (
 	k8s    client.Client
@@ -67,9 +62,11 @@ func run(m *testing.M) int {
 	schema, err = validate.NewSchema(crds...)
 	must(err)
 
+	xp, err := harness.ModuleDir(harness.CrossplaneModule)
+	must(err)
 	env := &envtest.Environment{
 		CRDs:                  crds,
-		CRDDirectoryPaths:     []string{filepath.Join(moduleDir(crossplaneModule), "cluster", "crds")},
+		CRDDirectoryPaths:     []string{filepath.Join(xp, "cluster", "crds")},
 		ErrorIfCRDPathMissing: true,
 	}
 	cfg, err := env.Start()
@@ -91,20 +88,6 @@ func must(err error) {
 	if err != nil {
 		panic(err)
 	}
-}
-
-// moduleDir returns where the Go module cache holds a module.
-func moduleDir(mod string) string {
-	cmd := exec.Command("go", "mod", "download", "-json", mod)
-	cmd.Dir = os.TempDir() // Outside kspec's module: the version need not be in go.mod.
-	out, err := cmd.Output()
-	must(err)
-	var info struct{ Dir, Error string }
-	must(json.Unmarshal(out, &info))
-	if info.Dir == "" {
-		panic("cannot download " + mod + ": " + info.Error)
-	}
-	return info.Dir
 }
 
 func skipShort(t *testing.T) {
