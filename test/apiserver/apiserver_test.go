@@ -35,13 +35,20 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	kyvernov1 "github.com/kyverno/api/api/policies.kyverno.io/v1"
+
 	"github.com/kspec-io/kspec/internal/validate"
 	"github.com/kspec-io/kspec/test/harness"
 )
 
+// kyvernoModule holds the CRDs of the Kyverno release kspec tests against;
+// hack/tools.sh downloads it to build the Kyverno CLI.
+const kyvernoModule = "github.com/kyverno/kyverno@v1.19.1"
+
 var (
-	k8s    client.Client
-	schema *validate.Schema
+	k8s     client.Client
+	kyverno client.Client // k8s with Kyverno's policies.kyverno.io/v1 types
+	schema  *validate.Schema
 )
 
 func TestMain(m *testing.M) {
@@ -64,9 +71,11 @@ func run(m *testing.M) int {
 
 	xp, err := harness.ModuleDir(harness.CrossplaneModule)
 	must(err)
+	ky, err := harness.ModuleDir(kyvernoModule)
+	must(err)
 	env := &envtest.Environment{
 		CRDs:                  crds,
-		CRDDirectoryPaths:     []string{filepath.Join(xp, "cluster", "crds")},
+		CRDDirectoryPaths:     []string{filepath.Join(xp, "cluster", "crds"), filepath.Join(ky, "config", "crds", "policies.kyverno.io")},
 		ErrorIfCRDPathMissing: true,
 	}
 	cfg, err := env.Start()
@@ -77,6 +86,10 @@ func run(m *testing.M) int {
 	must(clientgoscheme.AddToScheme(s))
 	must(extv1.AddToScheme(s))
 	k8s, err = client.New(cfg, client.Options{Scheme: s})
+	must(err)
+	ks := runtime.NewScheme()
+	must(kyvernov1.AddToScheme(ks))
+	kyverno, err = client.New(cfg, client.Options{Scheme: ks})
 	must(err)
 	for _, ns := range []string{"kspec-system", "team-payments"} {
 		must(k8s.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
