@@ -88,7 +88,7 @@ func run(m *testing.M) int {
 	k8s, err = client.New(cfg, client.Options{Scheme: s})
 	must(err)
 	ks := runtime.NewScheme()
-	must(kyvernov1.AddToScheme(ks))
+	must(kyvernov1.Install(ks))
 	kyverno, err = client.New(cfg, client.Options{Scheme: ks})
 	must(err)
 	for _, ns := range []string{"kspec-system", "team-payments"} {
