@@ -67,7 +67,6 @@ func Run(args []string, in io.Reader, out, errOut io.Writer) int {
 		kong.Description("kspec: Kubernetes cluster compliance, the Crossplane way."),
 		kong.Writers(out, errOut),
 		kong.Exit(func(c int) { code = c }),
-		kong.UsageOnError(),
 	)
 	if err != nil {
 		complain(errOut, err)
