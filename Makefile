@@ -31,11 +31,13 @@ generate:
 	@$(TOOLS) build controller-gen angryjet
 	CONTROLLER_GEN=$(CONTROLLER_GEN) ANGRYJET=$(ANGRYJET) go generate ./apis/...
 
+GENERATED := ':(glob)apis/**/zz_generated.*.go' package/configuration/definition.yaml package/provider/crds package/function/input
+
 ## check-generated: fail when generated files differ from what is committed
 check-generated: generate
-	@if [ -n "$$(git status --porcelain -- apis package)" ]; then \
+	@if [ -n "$$(git status --porcelain -- $(GENERATED))" ]; then \
 		echo "Generated files are stale; run 'make generate' and commit:"; \
-		git status --porcelain -- apis package; exit 1; fi
+		git status --porcelain -- $(GENERATED); exit 1; fi
 
 ## lint: golangci-lint with .golangci.yml
 lint:

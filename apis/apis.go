@@ -17,27 +17,3 @@ limitations under the License.
 // Package apis holds every kspec API as Go types, the single source of truth
 // for the generated CRDs, the XRD and the function input schema.
 package apis
-
-import (
-	"k8s.io/apimachinery/pkg/runtime"
-
-	fnv1beta1 "github.com/kspec-io/kspec/apis/fn/v1beta1"
-	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
-	providerv1alpha1 "github.com/kspec-io/kspec/apis/provider/v1alpha1"
-	reportsv1alpha1 "github.com/kspec-io/kspec/apis/reports/v1alpha1"
-)
-
-// AddToScheme adds every kspec API group to a scheme.
-func AddToScheme(s *runtime.Scheme) error {
-	for _, add := range []func(*runtime.Scheme) error{
-		kspecv1alpha1.AddToScheme,
-		providerv1alpha1.AddToScheme,
-		reportsv1alpha1.AddToScheme,
-		fnv1beta1.AddToScheme,
-	} {
-		if err := add(s); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -17,7 +17,6 @@ limitations under the License.
 package validate
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -60,9 +59,4 @@ func splitPath(p string) []segment {
 		}
 	}
 	return segs
-}
-
-func sortedUnique(s []string) []string {
-	slices.Sort(s)
-	return slices.Compact(s)
 }

@@ -18,7 +18,7 @@ package validate
 
 import (
 	"context"
-	"strings"
+	"slices"
 
 	"github.com/pkg/errors"
 	ext "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
@@ -111,7 +111,7 @@ func (s *Schema) Validate(ctx context.Context, u *unstructured.Unstructured) fie
 	// Unknown fields are pruned, and rejected under strict field validation,
 	// before defaulting and validation.
 	for _, p := range pruning.PruneWithOptions(u.Object, k.structural, true, schema.UnknownFieldPathOptions{TrackUnknownFieldPaths: true}) {
-		errs = append(errs, field.Invalid(pathOf(p), lastElement(p), "unknown field"))
+		errs = append(errs, field.Forbidden(field.NewPath(p), "unknown field"))
 	}
 	structuraldefaulting.Default(u.Object, k.structural)
 
@@ -146,35 +146,6 @@ func (s *Schema) kindNames(group string) []string {
 			names = append(names, gvk.GroupVersion().String()+" "+gvk.Kind)
 		}
 	}
-	return sortedUnique(names)
-}
-
-// pathOf turns a pruned path such as spec.foo[0].bar into a field.Path.
-func pathOf(p string) *field.Path {
-	var fp *field.Path
-	for _, seg := range splitPath(p) {
-		switch {
-		case seg.index >= 0:
-			fp = fp.Index(seg.index)
-		case seg.key != "":
-			fp = fp.Key(seg.key)
-		case fp == nil:
-			fp = field.NewPath(seg.name)
-		default:
-			fp = fp.Child(seg.name)
-		}
-	}
-	return fp
-}
-
-func lastElement(p string) string {
-	segs := splitPath(p)
-	if len(segs) == 0 {
-		return p
-	}
-	last := segs[len(segs)-1]
-	if last.name != "" {
-		return last.name
-	}
-	return strings.TrimPrefix(p, p[:strings.LastIndex(p, "[")])
+	slices.Sort(names)
+	return slices.Compact(names)
 }

@@ -40,7 +40,16 @@ func TestXRDIsAccepted(t *testing.T) {
 	xrd := &unstructured.Unstructured{}
 	require.NoError(t, yaml.Unmarshal(b, &xrd.Object))
 	require.NoError(t, k8s.Create(context.Background(), xrd, client.FieldValidation("Strict")), "the API server rejects the XRD")
-	assert.Equal(t, "ClusterSpecificationClaim", xrd.Object["spec"].(map[string]any)["claimNames"].(map[string]any)["kind"])
+
+	stored := &unstructured.Unstructured{}
+	stored.SetGroupVersionKind(xrd.GroupVersionKind())
+	require.NoError(t, k8s.Get(context.Background(), client.ObjectKeyFromObject(xrd), stored))
+	claim, _, _ := unstructured.NestedString(stored.Object, "spec", "claimNames", "kind")
+	assert.Equal(t, "ClusterSpecificationClaim", claim, "the stored XRD offers the claim")
+	versions, _, _ := unstructured.NestedSlice(stored.Object, "spec", "versions")
+	require.Len(t, versions, 1)
+	props, _, _ := unstructured.NestedMap(versions[0].(map[string]any), "schema", "openAPIV3Schema", "properties", "spec", "properties")
+	assert.Contains(t, props, "kubernetes", "the stored XRD keeps the generated schema; nothing was pruned")
 }
 
 func TestExamplesAreAccepted(t *testing.T) {
