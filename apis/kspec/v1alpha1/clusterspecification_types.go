@@ -253,8 +253,8 @@ type BasedOn struct {
 }
 
 // NamespaceScope limits the namespaces a specification applies to. A
-// namespace is in scope when it is not excluded and, if include or selector
-// are set, it is included or selected. Exclude always wins.
+// namespace is in scope when it is not excluded, is included (if include is
+// set) and is selected (if selector is set).
 type NamespaceScope struct {
 	// Include lists the namespaces in scope.
 	// +optional

@@ -1,0 +1,387 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/cel-go/cel"
+	"github.com/pkg/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
+)
+
+// SystemNamespaces are never evaluated.
+var SystemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease"}
+
+// A Spec is what Compile reads: a ClusterSpecification, or a claim when
+// Namespace is set.
+type Spec struct {
+	Name      string
+	Namespace string
+	Spec      kspecv1alpha1.ClusterSpecificationSpec
+}
+
+// Claim reports whether the spec is a namespaced claim.
+func (s Spec) Claim() bool { return s.Namespace != "" }
+
+// A Set is a compiled specification.
+type Set struct {
+	Name      string
+	Namespace string // of a claim
+	Mode      kspecv1alpha1.Mode
+	Rules     []*Rule
+	Scope     Scope
+	// Exemptions, expired ones included: whether one applies depends on
+	// the clock at evaluation.
+	Exemptions []*Exemption
+	// Variables the object rules of pod kinds use, in order.
+	Variables []Variable
+	// Warnings are parts of the spec the set does not cover.
+	Warnings []string
+
+	byKind    map[string][]*Rule // apiVersion/kind → rules
+	variables []cel.Program
+}
+
+// Compile compiles a specification. Errors name the spec field at fault.
+func Compile(s Spec) (*Set, error) {
+	set := &Set{Name: s.Name, Namespace: s.Namespace, Mode: kspecv1alpha1.ModeMonitor}
+	if e := s.Spec.Enforcement; e != nil && e.Mode != "" {
+		set.Mode = e.Mode
+	}
+	scope, err := newScope(s)
+	if err != nil {
+		return nil, err
+	}
+	set.Scope = scope
+
+	req := s.Spec.Requirements
+	add := func(rs ...*Rule) { set.Rules = append(set.Rules, rs...) }
+	if req.Kubernetes != nil {
+		r, err := versionRule(req.Kubernetes)
+		if err != nil {
+			return nil, errors.Wrap(err, "kubernetes")
+		}
+		add(r)
+	}
+	if req.PodSecurity != nil {
+		add(podSecurityRules(req.PodSecurity)...)
+	}
+	if n := req.Network; n != nil {
+		add(networkClusterRules(n)...)
+		add(networkObjectRules(n)...)
+	}
+	if w := req.Workloads; w != nil {
+		if w.Containers != nil {
+			rs, err := fieldRules(w.Containers)
+			if err != nil {
+				return nil, err
+			}
+			add(rs...)
+		}
+		if w.Images != nil {
+			rs, err := imageRules(w.Images)
+			if err != nil {
+				return nil, err
+			}
+			add(rs...)
+		}
+	}
+	if r := req.RBAC; r != nil {
+		add(rbacObjectRules(r)...)
+		add(rbacClusterRules(r)...)
+	}
+	if a := req.Admission; a != nil {
+		rs, err := admissionRules(a)
+		if err != nil {
+			return nil, errors.Wrap(err, "admission")
+		}
+		add(rs...)
+	}
+	if o := req.Observability; o != nil {
+		add(observabilityRules(o)...)
+	}
+	if s.Claim() {
+		set.dropClusterScoped()
+	}
+	set.mapControls(req.Compliance)
+	if s.Spec.BasedOn != nil && len(s.Spec.BasedOn.Specifications) > 0 {
+		set.Warnings = append(set.Warnings, fmt.Sprintf("basedOn %s is not merged: only this specification's own requirements are compiled", strings.Join(s.Spec.BasedOn.Specifications, ", ")))
+	}
+	if s.Spec.PolicyTemplate != nil {
+		set.Warnings = append(set.Warnings, fmt.Sprintf("policyTemplate %s is not applied: only this specification's own requirements are compiled", s.Spec.PolicyTemplate.Name))
+	}
+
+	for i := range s.Spec.Exemptions {
+		e, err := newExemption(s.Spec.Exemptions[i])
+		if err != nil {
+			return nil, errors.Wrapf(err, "exemptions[%d] (%s)", i, s.Spec.Exemptions[i].Name)
+		}
+		set.Exemptions = append(set.Exemptions, e)
+	}
+	return set, set.build()
+}
+
+// dropClusterScoped removes what a claim cannot govern: cluster-level rules
+// and cluster-scoped kinds.
+func (s *Set) dropClusterScoped() {
+	kept := s.Rules[:0]
+	for _, r := range s.Rules {
+		if r.ClusterLevel() {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("%s is a cluster-level rule: a claim cannot require it", r.ID))
+			continue
+		}
+		r.Kinds = slices.DeleteFunc(slices.Clone(r.Kinds), func(k Kind) bool { return !k.Namespaced })
+		if len(r.Kinds) == 0 {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("%s applies to cluster-scoped objects only: a claim cannot require it", r.ID))
+			continue
+		}
+		kept = append(kept, r)
+	}
+	s.Rules = kept
+}
+
+// mapControls attaches the compliance controls naming each rule.
+func (s *Set) mapControls(m *kspecv1alpha1.ComplianceMapping) {
+	if m == nil {
+		return
+	}
+	for _, f := range m.Frameworks {
+		for _, c := range f.Controls {
+			for _, r := range s.Rules {
+				if slices.ContainsFunc(c.Checks, func(ref kspecv1alpha1.CheckRef) bool { return r.Matches(string(ref)) }) {
+					r.Controls = append(r.Controls, Control{Framework: f.Name, Revision: f.Revision, ID: c.ID, Title: c.Title})
+				}
+			}
+		}
+	}
+}
+
+// build compiles the CEL of every object rule and indexes rules by kind.
+func (s *Set) build() error {
+	s.byKind = map[string][]*Rule{}
+	seen := map[string]bool{}
+	pods := false
+	for _, r := range s.Rules {
+		if seen[r.ID] {
+			return errors.Errorf("rule %s is defined twice", r.ID)
+		}
+		seen[r.ID] = true
+		if r.ClusterLevel() {
+			continue
+		}
+		var err error
+		if r.program, err = compile(r.Expression, cel.BoolType); err != nil {
+			return errors.Wrapf(err, "rule %s", r.ID)
+		}
+		if r.MessageExpression != "" {
+			if r.message, err = compile(r.MessageExpression, cel.StringType); err != nil {
+				return errors.Wrapf(err, "rule %s message", r.ID)
+			}
+		}
+		for _, c := range r.Conditions {
+			p, err := compile(c, cel.BoolType)
+			if err != nil {
+				return errors.Wrapf(err, "rule %s condition", r.ID)
+			}
+			r.conditions = append(r.conditions, p)
+		}
+		for _, k := range r.Kinds {
+			key := k.APIVersion() + "/" + k.Kind
+			s.byKind[key] = append(s.byKind[key], r)
+			pods = pods || slices.Contains(PodKinds, k)
+		}
+	}
+	if pods {
+		s.Variables = []Variable{VariablePod, VariableContainers, VariableImages}
+		for _, v := range s.Variables {
+			p, err := compile(v.Expression, cel.DynType)
+			if err != nil {
+				return errors.Wrapf(err, "variable %s", v.Name)
+			}
+			s.variables = append(s.variables, p)
+		}
+	}
+	for _, e := range s.Exemptions {
+		p, err := compile(e.Condition, cel.BoolType)
+		if err != nil {
+			return errors.Wrapf(err, "exemption %s", e.Name)
+		}
+		e.program = p
+	}
+	return nil
+}
+
+// ObjectRules are the rules evaluated on objects.
+func (s *Set) ObjectRules() []*Rule {
+	return slices.DeleteFunc(slices.Clone(s.Rules), (*Rule).ClusterLevel)
+}
+
+// ClusterRules are the rules evaluated on a snapshot of the cluster.
+func (s *Set) ClusterRules() []*Rule {
+	return slices.DeleteFunc(slices.Clone(s.Rules), func(r *Rule) bool { return !r.ClusterLevel() })
+}
+
+// A Scope says which namespaces a spec governs.
+type Scope struct {
+	Include, Exclude []string
+	// Selector over namespace labels; nil selects every namespace.
+	Selector *metav1.LabelSelector
+	selector labels.Selector
+}
+
+func newScope(s Spec) (Scope, error) {
+	var sc Scope
+	if ns := s.Spec.NamespaceScope; ns != nil {
+		sc.Include, sc.Exclude, sc.Selector = ns.Include, ns.Exclude, ns.Selector
+	}
+	if s.Claim() {
+		// A claim governs its own namespace, whatever it includes.
+		if len(sc.Include) > 0 && !slices.Contains(sc.Include, s.Namespace) {
+			return sc, errors.Errorf("namespaceScope.include: a claim in %s governs only %s", s.Namespace, s.Namespace)
+		}
+		sc.Include = []string{s.Namespace}
+	}
+	if sc.Selector != nil {
+		sel, err := metav1.LabelSelectorAsSelector(sc.Selector)
+		if err != nil {
+			return sc, errors.Wrap(err, "namespaceScope.selector")
+		}
+		sc.selector = sel
+	}
+	return sc, nil
+}
+
+// Names reports whether the namespace is in scope by name alone.
+func (sc Scope) Names(ns string) bool {
+	if slices.Contains(SystemNamespaces, ns) || slices.Contains(sc.Exclude, ns) {
+		return false
+	}
+	return len(sc.Include) == 0 || slices.Contains(sc.Include, ns)
+}
+
+// Contains reports whether the namespace, with its labels, is in scope.
+func (sc Scope) Contains(ns string, nsLabels map[string]string) bool {
+	return sc.Names(ns) && (sc.selector == nil || sc.selector.Matches(labels.Set(nsLabels)))
+}
+
+// Excluded lists the namespaces never in scope by name: the system
+// namespaces and the excluded ones.
+func (sc Scope) Excluded() []string {
+	out := slices.Clone(SystemNamespaces)
+	for _, ns := range sc.Exclude {
+		if !slices.Contains(out, ns) {
+			out = append(out, ns)
+		}
+	}
+	return out
+}
+
+// An Exemption is a compiled spec exemption.
+type Exemption struct {
+	kspecv1alpha1.Exemption
+	// Condition is CEL over object, true when the exemption's namespaces
+	// and resource selectors match the object.
+	Condition string
+	program   cel.Program
+}
+
+// namespaceOf is CEL for the namespace an object is governed in: its own,
+// or its name for a Namespace.
+const namespaceOf = "(object.kind == 'Namespace' ? object.metadata.name : object.metadata.?namespace.orValue(''))"
+
+func newExemption(e kspecv1alpha1.Exemption) (*Exemption, error) {
+	var conds []string
+	if len(e.Namespaces) > 0 {
+		conds = append(conds, namespaceOf+" in "+quoteList(e.Namespaces))
+	}
+	var alts []string
+	for i, r := range e.Resources {
+		var c []string
+		if r.Kind != "" {
+			c = append(c, "object.kind == "+quote(r.Kind))
+		}
+		if r.Name != "" {
+			c = append(c, "object.metadata.name == "+quote(r.Name))
+		}
+		if r.Selector != nil {
+			sel, err := selectorCEL("object.metadata", r.Selector)
+			if err != nil {
+				return nil, errors.Wrapf(err, "resources[%d].selector", i)
+			}
+			c = append(c, sel...)
+		}
+		if len(c) == 0 {
+			c = []string{"true"}
+		}
+		alts = append(alts, "("+strings.Join(c, " && ")+")")
+	}
+	if len(alts) > 0 {
+		conds = append(conds, "("+strings.Join(alts, " || ")+")")
+	}
+	if len(conds) == 0 {
+		return nil, errors.New("an exemption must list namespaces or resources")
+	}
+	return &Exemption{Exemption: e, Condition: strings.Join(conds, " && ")}, nil
+}
+
+// Covers reports whether the exemption names the rule.
+func (e *Exemption) Covers(r *Rule) bool {
+	return len(e.Rules) == 0 || slices.ContainsFunc(e.Rules, func(ref kspecv1alpha1.CheckRef) bool { return r.Matches(string(ref)) })
+}
+
+// Live reports whether the exemption has not expired at now.
+func (e *Exemption) Live(now time.Time) bool { return now.Before(e.ExpiresAt.Time) }
+
+// selectorCEL is CEL for a label selector over the labels of meta.
+func selectorCEL(meta string, ls *metav1.LabelSelector) ([]string, error) {
+	if _, err := metav1.LabelSelectorAsSelector(ls); err != nil {
+		return nil, err
+	}
+	has := func(k string) string { return meta + ".?labels[?" + quote(k) + "].hasValue()" }
+	in := func(k string, vs []string) string {
+		return "(" + has(k) + " && " + meta + ".labels[" + quote(k) + "] in " + quoteList(vs) + ")"
+	}
+	var out []string
+	keys := make([]string, 0, len(ls.MatchLabels))
+	for k := range ls.MatchLabels {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		out = append(out, in(k, []string{ls.MatchLabels[k]}))
+	}
+	for _, r := range ls.MatchExpressions {
+		switch r.Operator {
+		case metav1.LabelSelectorOpIn:
+			out = append(out, in(r.Key, r.Values))
+		case metav1.LabelSelectorOpNotIn:
+			out = append(out, "!"+in(r.Key, r.Values))
+		case metav1.LabelSelectorOpExists:
+			out = append(out, has(r.Key))
+		case metav1.LabelSelectorOpDoesNotExist:
+			out = append(out, "!"+has(r.Key))
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,199 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package rules
+
+import (
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/interpreter"
+)
+
+// An Input is what evaluation needs besides the object.
+type Input struct {
+	// Now decides which exemptions are live.
+	Now time.Time
+	// NamespaceLabels returns a namespace's labels; nil, or a namespace it
+	// does not know, means no labels.
+	NamespaceLabels func(namespace string) map[string]string
+}
+
+// Evaluate evaluates the object rules that apply to the object's kind. The
+// object is unstructured content, as decoded from JSON or YAML, and is not
+// modified. An object no rule applies to yields no results.
+func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	rs := s.byKind[apiVersion+"/"+kind]
+	if len(rs) == 0 {
+		return nil
+	}
+	meta, _ := obj["metadata"].(map[string]any)
+	name, _ := meta["name"].(string)
+	ns, _ := meta["namespace"].(string)
+	if ns == "" && rs[0].namespaced(apiVersion, kind) {
+		// A namespaced object without a namespace goes to default, as
+		// kubectl apply and kyverno apply read it.
+		ns = "default"
+		meta = maps.Clone(meta)
+		if meta == nil {
+			meta = map[string]any{}
+		}
+		meta["namespace"] = ns
+		obj = maps.Clone(obj)
+		obj["metadata"] = meta
+	}
+	ref := ObjectRef{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name}
+	results := make([]Result, len(rs))
+	for i, r := range rs {
+		results[i] = Result{Rule: r, Object: ref}
+	}
+
+	governed := ns
+	if kind == KindNamespace.Kind && apiVersion == KindNamespace.APIVersion() {
+		governed = name
+	}
+	if governed != "" {
+		var nsLabels map[string]string
+		if kind == KindNamespace.Kind {
+			nsLabels = stringMap(meta["labels"])
+		} else if in.NamespaceLabels != nil {
+			nsLabels = in.NamespaceLabels(governed)
+		}
+		if !s.Scope.Contains(governed, nsLabels) {
+			for i := range results {
+				results[i].Status = Skip
+				results[i].Message = fmt.Sprintf("namespace %s is out of scope", governed)
+			}
+			return results
+		}
+	}
+
+	vars := map[string]any{}
+	act, _ := interpreter.NewActivation(map[string]any{"object": obj, "variables": vars})
+	if podKind(apiVersion, kind) {
+		for i, v := range s.Variables {
+			val, _, err := s.variables[i].Eval(act)
+			if err != nil {
+				val = types.WrapErr(err)
+			}
+			vars[v.Name] = val
+		}
+	}
+	exempt := map[*Exemption]bool{}
+	for i, r := range rs {
+		results[i].Status, results[i].Message, results[i].Exemption = s.evaluate(r, act, in.Now, exempt)
+	}
+	return results
+}
+
+func (s *Set) evaluate(r *Rule, act interpreter.Activation, now time.Time, exempt map[*Exemption]bool) (Status, string, string) {
+	for _, c := range r.conditions {
+		ok, err := evalBool(c, act)
+		if err != nil {
+			return Error, err.Error(), ""
+		}
+		if !ok {
+			return Skip, "the rule does not apply to this object", ""
+		}
+	}
+	for _, e := range s.Exemptions {
+		if !e.Covers(r) || !e.Live(now) {
+			continue
+		}
+		hit, known := exempt[e]
+		if !known {
+			var err error
+			if hit, err = evalBool(e.program, act); err != nil {
+				return Error, fmt.Sprintf("exemption %s: %v", e.Name, err), ""
+			}
+			exempt[e] = hit
+		}
+		if hit {
+			return Skip, fmt.Sprintf("exempted by %s until %s: %s", e.Name, e.ExpiresAt.UTC().Format(time.RFC3339), e.Reason), e.Name
+		}
+	}
+	ok, err := evalBool(r.program, act)
+	switch {
+	case err != nil:
+		return Error, err.Error(), ""
+	case ok:
+		return Pass, "", ""
+	}
+	msg := r.Message
+	if r.message != nil {
+		if v, _, err := r.message.Eval(act); err == nil {
+			if m, ok := v.Value().(string); ok && m != "" {
+				msg = m
+			}
+		}
+	}
+	return Fail, msg, ""
+}
+
+func evalBool(p cel.Program, act interpreter.Activation) (bool, error) {
+	v, _, err := p.Eval(act)
+	if err != nil {
+		return false, err
+	}
+	b, ok := v.(types.Bool)
+	if !ok {
+		return false, fmt.Errorf("the expression yields %s, not a bool", typeName(v))
+	}
+	return bool(b), nil
+}
+
+func typeName(v ref.Val) string {
+	if v == nil {
+		return "nothing"
+	}
+	return v.Type().TypeName()
+}
+
+// podKind reports whether objects of the kind carry a pod spec.
+func podKind(apiVersion, kind string) bool {
+	for _, k := range PodKinds {
+		if k.Kind == kind && k.APIVersion() == apiVersion {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Rule) namespaced(apiVersion, kind string) bool {
+	for _, k := range r.Kinds {
+		if k.Kind == kind && k.APIVersion() == apiVersion {
+			return k.Namespaced
+		}
+	}
+	return false
+}
+
+func stringMap(v any) map[string]string {
+	m, _ := v.(map[string]any)
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}

@@ -1,0 +1,273 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/pkg/errors"
+
+	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
+	reportsv1alpha1 "github.com/kspec-io/kspec/apis/reports/v1alpha1"
+)
+
+// A field is where a workload field rule's key lives.
+type field struct {
+	name     string // the rule name, after workload.security/
+	severity reportsv1alpha1.Severity
+	path     string // below the container (or pod) securityContext, resources, …
+	pod      bool   // a pod spec field, not a container field
+	fallback bool   // a container field that falls back to the pod's securityContext
+	list     bool   // a list field: value means "contains", exists means "not empty"
+}
+
+var fields = map[kspecv1alpha1.FieldKey]field{
+	kspecv1alpha1.FieldRunAsNonRoot:             {"run-as-non-root", reportsv1alpha1.SeverityHigh, "securityContext.runAsNonRoot", false, true, false},
+	kspecv1alpha1.FieldAllowPrivilegeEscalation: {"allow-privilege-escalation", reportsv1alpha1.SeverityHigh, "securityContext.allowPrivilegeEscalation", false, false, false},
+	kspecv1alpha1.FieldReadOnlyRootFilesystem:   {"read-only-root-filesystem", reportsv1alpha1.SeverityMedium, "securityContext.readOnlyRootFilesystem", false, false, false},
+	kspecv1alpha1.FieldPrivileged:               {"privileged", reportsv1alpha1.SeverityCritical, "securityContext.privileged", false, false, false},
+	kspecv1alpha1.FieldCapabilitiesDrop:         {"capabilities-drop", reportsv1alpha1.SeverityMedium, "securityContext.capabilities.drop", false, false, true},
+	kspecv1alpha1.FieldCapabilitiesAdd:          {"capabilities-add", reportsv1alpha1.SeverityHigh, "securityContext.capabilities.add", false, false, true},
+	kspecv1alpha1.FieldSeccompProfileType:       {"seccomp-profile", reportsv1alpha1.SeverityMedium, "securityContext.seccompProfile.type", false, true, false},
+	kspecv1alpha1.FieldLimitsCPU:                {"limits-cpu", reportsv1alpha1.SeverityLow, "resources.limits.cpu", false, false, false},
+	kspecv1alpha1.FieldLimitsMemory:             {"limits-memory", reportsv1alpha1.SeverityLow, "resources.limits.memory", false, false, false},
+	kspecv1alpha1.FieldRequestsCPU:              {"requests-cpu", reportsv1alpha1.SeverityLow, "resources.requests.cpu", false, false, false},
+	kspecv1alpha1.FieldRequestsMemory:           {"requests-memory", reportsv1alpha1.SeverityLow, "resources.requests.memory", false, false, false},
+	kspecv1alpha1.FieldHostNetwork:              {"host-network", reportsv1alpha1.SeverityHigh, "hostNetwork", true, false, false},
+	kspecv1alpha1.FieldHostPID:                  {"host-pid", reportsv1alpha1.SeverityHigh, "hostPID", true, false, false},
+	kspecv1alpha1.FieldHostIPC:                  {"host-ipc", reportsv1alpha1.SeverityHigh, "hostIPC", true, false, false},
+}
+
+// optional is CEL optional-chain access to path below base: c.?a.?b.
+func optional(base, path string) string {
+	return base + ".?" + strings.ReplaceAll(path, ".", ".?")
+}
+
+// condition is one entry of a field rule: the field must (required) or must
+// not (forbidden) hold.
+type condition struct {
+	rule      kspecv1alpha1.FieldRule
+	forbidden bool
+}
+
+// holds is CEL that is true when the field holds for container c (or the
+// pod, for pod fields), and a phrase saying what that means.
+func (f field) holds(r kspecv1alpha1.FieldRule) (expr, phrase string, err error) {
+	var access string
+	switch {
+	case f.pod:
+		access = optional("variables.pod", f.path)
+	case f.fallback:
+		access = optional("c", f.path) + ".or(" + optional("variables.pod", f.path) + ")"
+	default:
+		access = optional("c", f.path)
+	}
+	switch {
+	case r.Exists != nil && f.list:
+		expr = "size(" + access + ".orValue([])) > 0"
+		if !*r.Exists {
+			expr = "size(" + access + ".orValue([])) == 0"
+		}
+		return expr, fmt.Sprintf("set %s", f.path), nil
+	case r.Exists != nil:
+		expr = access + ".hasValue()"
+		if !*r.Exists {
+			expr = "!" + expr
+			return expr, fmt.Sprintf("leave %s unset", f.path), nil
+		}
+		return expr, fmt.Sprintf("set %s", f.path), nil
+	case r.Value == nil:
+		return "", "", errors.Errorf("key %s: set value or exists", r.Key)
+	case f.list:
+		return quote(r.Value.String()) + " in " + access + ".orValue([])", fmt.Sprintf("list %s in %s", r.Value, f.path), nil
+	}
+	if b, ok := r.Value.Bool(); ok {
+		// orValue(!b): an unset field never equals b.
+		return fmt.Sprintf("%s.orValue(%t) == %t", access, !b, b), fmt.Sprintf("set %s to %t", f.path, b), nil
+	}
+	if r.Value.String() == "" {
+		return "", "", errors.Errorf("key %s: value must not be empty", r.Key)
+	}
+	return fmt.Sprintf("%s.orValue('') == %s", access, quote(r.Value.String())), fmt.Sprintf("set %s to %s", f.path, r.Value), nil
+}
+
+// fieldRules compiles workloads.containers into one rule per key.
+func fieldRules(c *kspecv1alpha1.ContainerRules) ([]*Rule, error) {
+	var order []kspecv1alpha1.FieldKey
+	byKey := map[kspecv1alpha1.FieldKey][]condition{}
+	add := func(rs []kspecv1alpha1.FieldRule, forbidden bool) {
+		for _, r := range rs {
+			if _, ok := byKey[r.Key]; !ok {
+				order = append(order, r.Key)
+			}
+			byKey[r.Key] = append(byKey[r.Key], condition{r, forbidden})
+		}
+	}
+	add(c.Required, false)
+	add(c.Forbidden, true)
+
+	out := make([]*Rule, 0, len(order))
+	for _, key := range order {
+		f, ok := fields[key]
+		if !ok {
+			return nil, errors.Errorf("workloads.containers: unknown key %q", key)
+		}
+		var holds, phrases []string
+		for _, cd := range byKey[key] {
+			h, phrase, err := f.holds(cd.rule)
+			if err != nil {
+				return nil, errors.Wrap(err, "workloads.containers")
+			}
+			if cd.forbidden {
+				h = "!(" + h + ")"
+				phrase = "must not " + phrase
+			} else {
+				phrase = "must " + phrase
+			}
+			holds = append(holds, h)
+			phrases = append(phrases, phrase)
+		}
+		good := strings.Join(holds, " && ")
+		if len(holds) > 1 {
+			good = "(" + good + ")"
+		}
+		r := &Rule{
+			ID:       CategoryWorkloads + "/" + f.name,
+			Severity: f.severity,
+			Kinds:    PodKinds,
+		}
+		what := strings.Join(phrases, " and ")
+		if f.pod {
+			r.Title = fmt.Sprintf("The pod %s", what)
+			r.Expression = good
+			r.Message = fmt.Sprintf("the pod %s", what)
+			r.Remediation = fmt.Sprintf("In the pod spec (or pod template), %s.", strings.ReplaceAll(what, "must ", ""))
+		} else {
+			r.Title = fmt.Sprintf("Every container %s", what)
+			r.Expression = "variables.containers.all(c, " + good + ")"
+			r.Message = fmt.Sprintf("every container %s", what)
+			r.MessageExpression = "'containers ' + variables.containers.filter(c, !(" + good + ")).map(c, c.?name.orValue('')).join(', ') + " +
+				quote(" "+what)
+			r.Remediation = fmt.Sprintf("In every container, init container and ephemeral container, %s.", strings.ReplaceAll(what, "must ", ""))
+			if f.fallback {
+				r.Remediation += fmt.Sprintf(" Setting %s in the pod's securityContext covers containers that do not set it.", f.path)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// registryPattern turns a registry pattern (host[:port][/path], the host
+// possibly *.domain) into an RE2 matched against a normalized image.
+func registryPattern(p string) (string, error) {
+	host, path, _ := strings.Cut(p, "/")
+	if host == "" || strings.ContainsAny(p, " \t@") || strings.HasSuffix(p, "/") {
+		return "", errors.Errorf("registry %q: want host[:port][/path]", p)
+	}
+	hostname, port, hasPort := strings.Cut(host, ":")
+	var b strings.Builder
+	b.WriteString("^")
+	if rest, ok := strings.CutPrefix(hostname, "*."); ok {
+		if rest == "" || strings.Contains(rest, "*") {
+			return "", errors.Errorf("registry %q: a wildcard must be a leading *. before a domain", p)
+		}
+		b.WriteString(`[^/:]+\.` + regexp.QuoteMeta(rest))
+	} else {
+		if strings.Contains(hostname, "*") {
+			return "", errors.Errorf("registry %q: a wildcard must be a leading *. before a domain", p)
+		}
+		b.WriteString(regexp.QuoteMeta(hostname))
+	}
+	if hasPort {
+		b.WriteString(":" + regexp.QuoteMeta(port))
+	}
+	b.WriteString("/")
+	if path != "" {
+		b.WriteString(regexp.QuoteMeta(path) + "([/:@]|$)")
+	}
+	return b.String(), nil
+}
+
+func registryPatterns(ps []string) ([]string, error) {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		re, err := registryPattern(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, re)
+	}
+	return out, nil
+}
+
+// imageRules compiles workloads.images.
+func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
+	var out []*Rule
+	if len(im.AllowedRegistries) > 0 {
+		res, err := registryPatterns(im.AllowedRegistries)
+		if err != nil {
+			return nil, errors.Wrap(err, "workloads.images.allowedRegistries")
+		}
+		allowed := "(i, " + quoteList(res) + ".exists(p, i.matches(p)))"
+		list := strings.Join(im.AllowedRegistries, ", ")
+		out = append(out, &Rule{
+			ID:                CategoryWorkloads + "/allowed-registries",
+			Title:             "Images come from allowed registries",
+			Severity:          reportsv1alpha1.SeverityHigh,
+			Kinds:             PodKinds,
+			Expression:        "variables.images.all" + allowed,
+			Message:           "every image must come from an allowed registry: " + list,
+			MessageExpression: "'images ' + variables.images.filter(i, !" + quoteList(res) + ".exists(p, i.matches(p))).join(', ') + " + quote(" are not from an allowed registry: "+list),
+			Remediation:       "Pull images from one of the allowed registries (" + list + "), mirroring them there if needed.",
+		})
+	}
+	if len(im.BlockedRegistries) > 0 {
+		res, err := registryPatterns(im.BlockedRegistries)
+		if err != nil {
+			return nil, errors.Wrap(err, "workloads.images.blockedRegistries")
+		}
+		blocked := quoteList(res) + ".exists(p, i.matches(p))"
+		list := strings.Join(im.BlockedRegistries, ", ")
+		out = append(out, &Rule{
+			ID:                CategoryWorkloads + "/blocked-registries",
+			Title:             "No image comes from a blocked registry",
+			Severity:          reportsv1alpha1.SeverityHigh,
+			Kinds:             PodKinds,
+			Expression:        "variables.images.all(i, !" + blocked + ")",
+			Message:           "no image may come from a blocked registry: " + list,
+			MessageExpression: "'images ' + variables.images.filter(i, " + blocked + ").join(', ') + " + quote(" come from a blocked registry: "+list),
+			Remediation:       "Replace images from " + list + " with images from an approved registry.",
+		})
+	}
+	if im.RequireDigests {
+		const digest = "c.?image.orValue('').matches('@sha256:[a-f0-9]{64}$')"
+		out = append(out, &Rule{
+			ID:                CategoryWorkloads + "/require-digests",
+			Title:             "Images are pinned by digest",
+			Severity:          reportsv1alpha1.SeverityMedium,
+			Kinds:             PodKinds,
+			Expression:        "variables.containers.all(c, " + digest + ")",
+			Message:           "every image must be pinned by digest (@sha256:…)",
+			MessageExpression: "'images ' + variables.containers.filter(c, !" + digest + ").map(c, c.?image.orValue('')).join(', ') + ' are not pinned by digest (@sha256:…)'",
+			Remediation:       "Reference images by digest, such as registry/app@sha256:<digest>, as resolved at build time.",
+		})
+	}
+	return out, nil
+}
