@@ -78,7 +78,7 @@ func (c *validateCmd) Run(s streams, rc *exitCode) error {
 	sum := &validateSummary{Documents: []documentResult{}}
 	for _, src := range sources {
 		for _, d := range validate.Parse(src.name, src.data) {
-			sum.add(check(context.Background(), schema, d))
+			sum.add(validateDocument(context.Background(), schema, d))
 		}
 	}
 	if len(sum.Documents) == 0 {
@@ -95,7 +95,7 @@ func (c *validateCmd) Run(s streams, rc *exitCode) error {
 	return sum.writeText(s.out, len(sources))
 }
 
-func check(ctx context.Context, schema *validate.Schema, d validate.Document) documentResult {
+func validateDocument(ctx context.Context, schema *validate.Schema, d validate.Document) documentResult {
 	r := documentResult{Source: d.Source, Index: d.Index, Line: d.Line, Status: statusValid}
 	if d.Object != nil {
 		r.Kind, r.Name = d.Object.GetKind(), d.Object.GetName()

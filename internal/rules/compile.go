@@ -49,6 +49,7 @@ type Set struct {
 	Name      string
 	Namespace string // of a claim
 	Mode      kspecv1alpha1.Mode
+	Engines   []kspecv1alpha1.Engine
 	Rules     []*Rule
 	Scope     Scope
 	// Exemptions, expired ones included: whether one applies depends on
@@ -66,8 +67,11 @@ type Set struct {
 // Compile compiles a specification. Errors name the spec field at fault.
 func Compile(s Spec) (*Set, error) {
 	set := &Set{Name: s.Name, Namespace: s.Namespace, Mode: kspecv1alpha1.ModeMonitor}
-	if e := s.Spec.Enforcement; e != nil && e.Mode != "" {
-		set.Mode = e.Mode
+	if e := s.Spec.Enforcement; e != nil {
+		if e.Mode != "" {
+			set.Mode = e.Mode
+		}
+		set.Engines = e.Engines
 	}
 	scope, err := newScope(s)
 	if err != nil {

@@ -1,0 +1,279 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report"
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+	"github.com/pkg/errors"
+
+	"github.com/kspec-io/kspec/internal/rules"
+	"github.com/kspec-io/kspec/internal/validate"
+	"github.com/kspec-io/kspec/internal/version"
+)
+
+type checkCmd struct {
+	specFlags
+	Output string   `short:"o" enum:"text,json,sarif" default:"text" help:"Output format: text, json or sarif."`
+	Paths  []string `arg:"" name:"path" help:"Files or directories of YAML or JSON manifests; - reads standard input."`
+}
+
+// A checkResult is one rule's verdict on one object.
+type checkResult struct {
+	Rule      string          `json:"rule"`
+	Severity  string          `json:"severity"`
+	Status    string          `json:"status"`
+	Object    rules.ObjectRef `json:"object"`
+	Source    string          `json:"source"`
+	Index     int             `json:"index"`
+	Line      int             `json:"line"`
+	Message   string          `json:"message,omitempty"`
+	Exemption string          `json:"exemption,omitempty"`
+}
+
+// An inputError is a document that could not be read.
+type inputError struct {
+	Source  string `json:"source"`
+	Index   int    `json:"index"`
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+type ruleInfo struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Severity    string   `json:"severity"`
+	Remediation string   `json:"remediation,omitempty"`
+	Controls    []string `json:"controls,omitempty"`
+}
+
+type checkSummary struct {
+	Objects     int `json:"objects"`
+	Pass        int `json:"pass"`
+	Fail        int `json:"fail"`
+	Skip        int `json:"skip"`
+	Error       int `json:"error"`
+	InputErrors int `json:"inputErrors"`
+}
+
+type checkReport struct {
+	Specification string        `json:"specification"`
+	Namespace     string        `json:"namespace,omitempty"`
+	Mode          string        `json:"mode"`
+	Summary       checkSummary  `json:"summary"`
+	Rules         []ruleInfo    `json:"rules"`
+	Results       []checkResult `json:"results"`
+	InputErrors   []inputError  `json:"inputErrors"`
+	// NotEvaluated are the cluster-level rules, which need a cluster.
+	NotEvaluated []string `json:"notEvaluated,omitempty"`
+}
+
+func (c *checkCmd) Run(s streams, rc *exitCode) error {
+	set, err := c.compile(s)
+	if err != nil {
+		return err
+	}
+	now, err := c.now()
+	if err != nil {
+		return err
+	}
+	srcs, err := readSources(c.Paths, s.in)
+	if err != nil {
+		return err
+	}
+	rep := check(set, srcs, rules.Input{Now: now})
+	switch {
+	case rep.Summary.InputErrors > 0:
+		rc.code = ExitUsage
+	case rep.Summary.Fail+rep.Summary.Error > 0:
+		rc.code = ExitInvalid
+	}
+	switch c.Output {
+	case "json":
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case "sarif":
+		return rep.writeSARIF(s.out)
+	}
+	return rep.writeText(s.out)
+}
+
+// check evaluates every document of the sources. Namespaces among them
+// give the labels namespace selectors see.
+func check(set *rules.Set, srcs []source, in rules.Input) *checkReport {
+	rep := &checkReport{Specification: set.Name, Namespace: set.Namespace, Mode: string(set.Mode), Results: []checkResult{}, InputErrors: []inputError{}}
+	for _, r := range set.ObjectRules() {
+		info := ruleInfo{ID: r.ID, Title: r.Title, Severity: string(r.Severity), Remediation: r.Remediation}
+		for _, c := range r.Controls {
+			info.Controls = append(info.Controls, c.Framework+" "+c.ID)
+		}
+		rep.Rules = append(rep.Rules, info)
+	}
+	for _, r := range set.ClusterRules() {
+		rep.NotEvaluated = append(rep.NotEvaluated, r.ID)
+	}
+
+	var docs []validate.Document
+	nsLabels := map[string]map[string]string{}
+	for _, src := range srcs {
+		for _, d := range validate.Parse(src.name, src.data) {
+			if d.Err != nil {
+				rep.InputErrors = append(rep.InputErrors, inputError{Source: d.Source, Index: d.Index, Line: d.Line, Message: d.Err.Error()})
+				continue
+			}
+			if d.Object.GetKind() == "Namespace" && d.Object.GetAPIVersion() == "v1" {
+				nsLabels[d.Object.GetName()] = d.Object.GetLabels()
+			}
+			docs = append(docs, d)
+		}
+	}
+	in.NamespaceLabels = func(ns string) map[string]string { return nsLabels[ns] }
+	for _, d := range docs {
+		if msg := malformed(d); msg != "" {
+			rep.InputErrors = append(rep.InputErrors, inputError{Source: d.Source, Index: d.Index, Line: d.Line, Message: msg})
+			continue
+		}
+		rep.Summary.Objects++
+		for _, r := range set.Evaluate(d.Object.Object, in) {
+			rep.Results = append(rep.Results, checkResult{
+				Rule: r.Rule.ID, Severity: string(r.Rule.Severity), Status: string(r.Status), Object: r.Object,
+				Source: d.Source, Index: d.Index, Line: d.Line, Message: r.Message, Exemption: r.Exemption,
+			})
+			switch r.Status {
+			case rules.Pass:
+				rep.Summary.Pass++
+			case rules.Fail:
+				rep.Summary.Fail++
+			case rules.Skip:
+				rep.Summary.Skip++
+			default:
+				rep.Summary.Error++
+			}
+		}
+	}
+	rep.Summary.InputErrors = len(rep.InputErrors)
+	return rep
+}
+
+// malformed says what makes a decoded document no Kubernetes object.
+func malformed(d validate.Document) string {
+	var missing []string
+	if d.Object.GetAPIVersion() == "" {
+		missing = append(missing, "apiVersion")
+	}
+	if d.Object.GetKind() == "" {
+		missing = append(missing, "kind")
+	}
+	if d.Object.GetName() == "" && d.Object.GetGenerateName() == "" {
+		missing = append(missing, "metadata.name")
+	}
+	if len(missing) > 0 {
+		return "not a Kubernetes object: no " + strings.Join(missing, ", ")
+	}
+	return ""
+}
+
+func (rep *checkReport) writeText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, r := range rep.Results {
+		if r.Status == string(rules.Pass) || r.Status == string(rules.Skip) {
+			continue
+		}
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s:%d\t%s\n", strings.ToUpper(r.Status), r.Severity, r.Rule, r.Object, r.Source, r.Line, r.Message)
+	}
+	for _, e := range rep.InputErrors {
+		_, _ = fmt.Fprintf(tw, "INPUT\t\t\t\t%s:%d\tdocument %d: %s\n", e.Source, e.Line, e.Index, e.Message)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	spec := rep.Specification
+	if rep.Namespace != "" {
+		spec = rep.Namespace + "/" + spec
+	}
+	sm := rep.Summary
+	_, err := fmt.Fprintf(w, "%s (%s): %d objects, %d rules: %d pass, %d fail, %d skip, %d error; %d input errors\n",
+		spec, rep.Mode, sm.Objects, len(rep.Rules), sm.Pass, sm.Fail, sm.Skip, sm.Error, sm.InputErrors)
+	if err == nil && len(rep.NotEvaluated) > 0 {
+		_, err = fmt.Fprintf(w, "not evaluated (cluster-level, need a cluster): %s\n", strings.Join(rep.NotEvaluated, ", "))
+	}
+	return err
+}
+
+// sarifLevel maps a severity to a SARIF level.
+func sarifLevel(severity string) string {
+	switch severity {
+	case "Critical", "High":
+		return "error"
+	case "Medium":
+		return "warning"
+	}
+	return "note"
+}
+
+func (rep *checkReport) writeSARIF(w io.Writer) error {
+	run := sarif.NewRunWithInformationURI("kspec", "https://github.com/kspec-io/kspec")
+	run.Tool.Driver.WithVersion(version.Version())
+	for _, r := range rep.Rules {
+		props := sarif.NewPropertyBag().Add("severity", r.Severity).WithTags(append([]string{strings.SplitN(r.ID, "/", 2)[0]}, r.Controls...))
+		run.AddRule(r.ID).WithName(r.Title).WithDescription(r.Title).WithMarkdownHelp(r.Remediation).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity))).
+			WithProperties(props)
+	}
+	for _, r := range rep.Results {
+		if r.Status != string(rules.Fail) && r.Status != string(rules.Error) {
+			continue
+		}
+		level := sarifLevel(r.Severity)
+		if r.Status == string(rules.Error) {
+			level = "error"
+		}
+		run.AddDistinctArtifact(r.Source)
+		run.CreateResultForRule(r.Rule).
+			WithLevel(level).
+			WithMessage(sarif.NewTextMessage(r.Object.String() + ": " + r.Message)).
+			AddLocation(sarif.NewLocationWithPhysicalLocation(
+				sarif.NewPhysicalLocation().
+					WithArtifactLocation(sarif.NewSimpleArtifactLocation(r.Source)).
+					WithRegion(sarif.NewRegion().WithStartLine(r.Line)),
+			).WithLogicalLocations([]*sarif.LogicalLocation{
+				sarif.NewLogicalLocation().WithFullyQualifiedName(r.Object.String()).WithKind("resource"),
+			}))
+	}
+	notes := make([]*sarif.Notification, 0, len(rep.InputErrors))
+	for _, e := range rep.InputErrors {
+		notes = append(notes, sarif.NewNotification().WithLevel("error").
+			WithMessage(sarif.NewTextMessage(fmt.Sprintf("document %d: %s", e.Index, e.Message))).
+			WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(
+				sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(e.Source)).
+					WithRegion(sarif.NewRegion().WithStartLine(e.Line)))}))
+	}
+	run.AddInvocation(sarif.NewInvocation().WithExecutionSuccessful(len(notes) == 0).WithToolExecutionNotifications(notes))
+	out := report.NewV210Report()
+	out.AddRun(run)
+	if err := out.Validate(); err != nil {
+		return errors.Wrap(err, "kspec wrote invalid SARIF")
+	}
+	return out.PrettyWrite(w)
+}

@@ -1,0 +1,89 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package validate
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/pkg/errors"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
+	"github.com/kspec-io/kspec/internal/rules"
+)
+
+// ReadSpecification reads the one ClusterSpecification or
+// ClusterSpecificationClaim in data, validates it as the API server would
+// and returns it defaulted. Other kinds in data are ignored. An invalid
+// specification is an error listing every problem with its position.
+func ReadSpecification(ctx context.Context, source string, data []byte) (rules.Spec, error) {
+	crds, err := KspecCRDs()
+	if err != nil {
+		return rules.Spec{}, err
+	}
+	schema, err := NewSchema(crds...)
+	if err != nil {
+		return rules.Spec{}, err
+	}
+	var found []Document
+	var problems []string
+	for _, d := range Parse(source, data) {
+		if d.Err != nil {
+			problems = append(problems, fmt.Sprintf("%s:%d: document %d: %v", source, d.Line, d.Index, d.Err))
+			continue
+		}
+		gvk := d.Object.GroupVersionKind()
+		if gvk == kspecv1alpha1.ClusterSpecificationGroupVersionKind || gvk == kspecv1alpha1.ClusterSpecificationClaimGroupVersionKind {
+			found = append(found, d)
+		}
+	}
+	if len(problems) > 0 {
+		return rules.Spec{}, errors.New(strings.Join(problems, "\n"))
+	}
+	switch len(found) {
+	case 0:
+		return rules.Spec{}, errors.Errorf("%s holds no %s or %s", source, kspecv1alpha1.ClusterSpecificationGroupVersionKind, kspecv1alpha1.ClusterSpecificationClaimKind)
+	case 1:
+	default:
+		return rules.Spec{}, errors.Errorf("%s holds %d specifications; put each in its own file", source, len(found))
+	}
+	d := found[0]
+	if ps := schema.Check(ctx, d); len(ps) > 0 {
+		msgs := make([]string, len(ps))
+		for i, p := range ps {
+			at := fmt.Sprintf("%s:%s: ", source, p.Position)
+			if p.Field != "" {
+				at += p.Field + ": "
+			}
+			msgs[i] = at + p.Message
+		}
+		return rules.Spec{}, errors.Errorf("invalid specification %s:\n%s", d.Object.GetName(), strings.Join(msgs, "\n"))
+	}
+	u := d.Object.DeepCopy()
+	schema.Validate(ctx, u) // defaults, as the API server would
+	var cs kspecv1alpha1.ClusterSpecification
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &cs); err != nil {
+		return rules.Spec{}, errors.Wrapf(err, "cannot read specification %s", u.GetName())
+	}
+	spec := rules.Spec{Name: u.GetName(), Spec: cs.Spec}
+	if u.GroupVersionKind() == kspecv1alpha1.ClusterSpecificationClaimGroupVersionKind {
+		spec.Namespace = u.GetNamespace()
+	}
+	return spec, nil
+}
