@@ -73,13 +73,19 @@ type Finding struct {
 
 // EvaluateCluster evaluates the cluster-level rules on a snapshot.
 func (s *Set) EvaluateCluster(c *Cluster) []Result {
+	labels := make(map[string]map[string]string, len(c.Namespaces))
+	for _, ns := range c.Namespaces {
+		labels[ns.Name] = ns.Labels
+	}
 	var out []Result
 	for _, r := range s.Rules {
 		if !r.ClusterLevel() {
 			continue
 		}
 		for _, f := range r.cluster(c) {
-			if f.Object.Namespace != "" && !s.Scope.Names(f.Object.Namespace) {
+			// Findings about namespaces follow the scope; the others (the
+			// API server's Pods in kube-system, say) are about the cluster.
+			if o := f.Object; o.Kind == "Namespace" && !s.Scope.Contains(o.Name, labels[o.Name]) {
 				continue
 			}
 			out = append(out, Result{Rule: r, Object: f.Object, Status: f.Status, Message: f.Message})

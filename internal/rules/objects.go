@@ -63,7 +63,7 @@ func networkObjectRules(n *kspecv1alpha1.NetworkRequirements) []*Rule {
 			Severity:    reportsv1alpha1.SeverityMedium,
 			Kinds:       append([]Kind{KindService}, PodKinds...),
 			Expression:  "object.kind == 'Service' ? " + svc + " : " + ctr,
-			Message:     "ports " + strings.Join(ports, ", ") + " are disallowed",
+			Message:     "a port is disallowed (disallowed: " + strings.Join(ports, ", ") + ")",
 			Remediation: "Move the service off ports " + strings.Join(ports, ", ") + "; remote shells and legacy file sharing must not be exposed.",
 		})
 	}

@@ -1,0 +1,109 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package rules
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
+)
+
+// restrictedPod is a Pod that meets the restricted profile and the strict
+// example, as JSON: what an admission request carries.
+func restrictedPod(b *testing.B) []byte {
+	b.Helper()
+	y, err := os.ReadFile("../../test/kyverno/corpus/pod-restricted.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	j, err := yaml.YAMLToJSON(y)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return j
+}
+
+func strictSet(b *testing.B) *Set {
+	b.Helper()
+	y, err := os.ReadFile("../../examples/specs/strict.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cs kspecv1alpha1.ClusterSpecification
+	if err := yaml.Unmarshal(y, &cs); err != nil {
+		b.Fatal(err)
+	}
+	set, err := Compile(Spec{Name: cs.Name, Spec: cs.Spec})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return set
+}
+
+// BenchmarkEvaluateStrict evaluates every object rule of the strict example
+// (20 rules apply to a Pod) on a decoded restricted Pod.
+func BenchmarkEvaluateStrict(b *testing.B) {
+	set := strictSet(b)
+	var pod map[string]any
+	if err := json.Unmarshal(restrictedPod(b), &pod); err != nil {
+		b.Fatal(err)
+	}
+	in := Input{Now: time.Now()}
+	if rs := set.Evaluate(pod, in); len(rs) == 0 || rs[0].Status != Pass {
+		b.Fatalf("the restricted Pod does not pass: %+v", rs)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range set.Evaluate(pod, in) {
+			if r.Status != Pass {
+				b.Fatalf("%s: %s %s", r.Rule.ID, r.Status, r.Message)
+			}
+		}
+	}
+}
+
+// BenchmarkDecodePodJSON is the baseline: decoding the same Pod from JSON
+// into the unstructured form evaluation reads.
+func BenchmarkDecodePodJSON(b *testing.B) {
+	j := restrictedPod(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		var pod map[string]any
+		if err := json.Unmarshal(j, &pod); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodePodTyped is the baseline a typed client pays: decoding
+// the same Pod into corev1.Pod.
+func BenchmarkDecodePodTyped(b *testing.B) {
+	j := restrictedPod(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		var pod corev1.Pod
+		if err := json.Unmarshal(j, &pod); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
