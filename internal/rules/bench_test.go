@@ -30,7 +30,7 @@ import (
 
 // restrictedPod is a Pod that meets the restricted profile and the strict
 // example, as JSON: what an admission request carries.
-func restrictedPod(b *testing.B) []byte {
+func restrictedPod(b testing.TB) []byte {
 	b.Helper()
 	y, err := os.ReadFile("../../test/kyverno/corpus/pod-restricted.yaml")
 	if err != nil {
@@ -43,7 +43,7 @@ func restrictedPod(b *testing.B) []byte {
 	return j
 }
 
-func strictSet(b *testing.B) *Set {
+func strictSet(b testing.TB) *Set {
 	b.Helper()
 	y, err := os.ReadFile("../../examples/specs/strict.yaml")
 	if err != nil {

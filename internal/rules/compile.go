@@ -62,6 +62,16 @@ type Set struct {
 
 	byKind    map[string][]*Rule // apiVersion/kind → rules
 	variables []cel.Program
+	batches   []*batch
+}
+
+// A batch evaluates the predicates of every rule over one list variable in
+// one pass: variables.<list>.map(<v>, [pred, pred, …]). The same predicates
+// as the rules' own expressions, in one comprehension instead of one each.
+type batch struct {
+	list, v string
+	rules   []*Rule
+	program cel.Program
 }
 
 // Compile compiles a specification. Errors name the spec field at fault.
@@ -194,6 +204,12 @@ func (s *Set) build() error {
 		if r.ClusterLevel() {
 			continue
 		}
+		if r.every.list != "" {
+			if r.Expression == "" {
+				r.Expression = r.every.expression()
+			}
+			s.addToBatch(r)
+		}
 		var err error
 		if r.program, err = compile(r.Expression, cel.BoolType); err != nil {
 			return errors.Wrapf(err, "rule %s", r.ID)
@@ -226,6 +242,17 @@ func (s *Set) build() error {
 			s.variables = append(s.variables, p)
 		}
 	}
+	for _, b := range s.batches {
+		preds := make([]string, len(b.rules))
+		for i, r := range b.rules {
+			preds[i] = r.every.pred
+		}
+		p, err := compile("variables."+b.list+".map("+b.v+", ["+strings.Join(preds, ", ")+"])", cel.DynType)
+		if err != nil {
+			return errors.Wrapf(err, "the %s rules", b.list)
+		}
+		b.program = p
+	}
 	for _, e := range s.Exemptions {
 		p, err := compile(e.Condition, cel.BoolType)
 		if err != nil {
@@ -234,6 +261,17 @@ func (s *Set) build() error {
 		e.program = p
 	}
 	return nil
+}
+
+func (s *Set) addToBatch(r *Rule) {
+	for _, b := range s.batches {
+		if b.list == r.every.list && b.v == r.every.v {
+			r.batch = len(b.rules)
+			b.rules = append(b.rules, r)
+			return
+		}
+	}
+	s.batches = append(s.batches, &batch{list: r.every.list, v: r.every.v, rules: []*Rule{r}})
 }
 
 // ObjectRules are the rules evaluated on objects.

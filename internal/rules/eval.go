@@ -24,6 +24,7 @@ import (
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
 	"github.com/google/cel-go/interpreter"
 )
 
@@ -98,14 +99,78 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 			vars[v.Name] = val
 		}
 	}
-	exempt := map[*Exemption]bool{}
+	e := &evaluation{act: act, pods: podKind(apiVersion, kind), exempt: map[*Exemption]bool{}, batches: map[*batch][]bool{}}
 	for i, r := range rs {
-		results[i].Status, results[i].Message, results[i].Exemption = s.evaluate(r, act, in.Now, exempt)
+		results[i].Status, results[i].Message, results[i].Exemption = s.evaluate(r, e, in.Now)
 	}
 	return results
 }
 
-func (s *Set) evaluate(r *Rule, act interpreter.Activation, now time.Time, exempt map[*Exemption]bool) (Status, string, string) {
+// An evaluation is the state of evaluating one object.
+type evaluation struct {
+	act interpreter.Activation
+	// pods: the object carries a pod spec, so batches apply.
+	pods bool
+	// exempt caches whether an exemption matches the object.
+	exempt map[*Exemption]bool
+	// batches caches each batch's verdicts, by rule index; nil when the
+	// batch could not decide.
+	batches map[*batch][]bool
+}
+
+// passes evaluates a rule's expression, through its batch when it has one.
+func (s *Set) passes(r *Rule, e *evaluation) (bool, error) {
+	if r.every.list != "" && e.pods {
+		for _, b := range s.batches {
+			if b.list != r.every.list || b.v != r.every.v {
+				continue
+			}
+			verdicts, done := e.batches[b]
+			if !done {
+				verdicts = b.evaluate(e.act)
+				e.batches[b] = verdicts
+			}
+			if verdicts != nil {
+				return verdicts[r.batch], nil
+			}
+		}
+	}
+	return evalBool(r.program, e.act)
+}
+
+// evaluate runs the batch; nil means it could not decide (an error, a
+// non-boolean), and each rule runs its own program, which says why.
+func (b *batch) evaluate(act interpreter.Activation) []bool {
+	v, _, err := b.program.Eval(act)
+	if err != nil {
+		return nil
+	}
+	rows, ok := v.(traits.Lister)
+	if !ok {
+		return nil
+	}
+	pass := make([]bool, len(b.rules))
+	for i := range pass {
+		pass[i] = true
+	}
+	for it := rows.Iterator(); it.HasNext() == types.True; {
+		row, ok := it.Next().(traits.Lister)
+		if !ok {
+			return nil
+		}
+		for k := range pass {
+			ok, isBool := row.Get(types.Int(k)).(types.Bool)
+			if !isBool {
+				return nil
+			}
+			pass[k] = pass[k] && bool(ok)
+		}
+	}
+	return pass
+}
+
+func (s *Set) evaluate(r *Rule, e *evaluation, now time.Time) (Status, string, string) {
+	act, exempt := e.act, e.exempt
 	for _, c := range r.conditions {
 		ok, err := evalBool(c, act)
 		if err != nil {
@@ -131,7 +196,7 @@ func (s *Set) evaluate(r *Rule, act interpreter.Activation, now time.Time, exemp
 			return Skip, fmt.Sprintf("exempted by %s until %s: %s", e.Name, e.ExpiresAt.UTC().Format(time.RFC3339), e.Reason), e.Name
 		}
 	}
-	ok, err := evalBool(r.program, act)
+	ok, err := s.passes(r, e)
 	switch {
 	case err != nil:
 		return Error, err.Error(), ""
@@ -197,3 +262,4 @@ func stringMap(v any) map[string]string {
 	}
 	return out
 }
+

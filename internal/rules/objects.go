@@ -55,14 +55,15 @@ func networkObjectRules(n *kspecv1alpha1.NetworkRequirements) []*Rule {
 		// Heterogeneous equality: a named targetPort is never in the list.
 		svc := "object.?spec.?ports.orValue([]).all(p, !(p.?port.orValue(0) in " + list + ") && " +
 			"!(p.?targetPort.orValue(0) in " + list + ") && !(p.?nodePort.orValue(0) in " + list + "))"
-		ctr := "variables.containers.all(c, c.?ports.orValue([]).all(p, !(p.?containerPort.orValue(0) in " + list +
-			") && !(p.?hostPort.orValue(0) in " + list + ")))"
+		ctr := every{"containers", "c", "c.?ports.orValue([]).all(p, !(p.?containerPort.orValue(0) in " + list +
+			") && !(p.?hostPort.orValue(0) in " + list + "))"}
 		out = append(out, &Rule{
 			ID:          CategoryNetwork + "/disallowed-ports",
 			Title:       "No Service or container uses a disallowed port",
 			Severity:    reportsv1alpha1.SeverityMedium,
 			Kinds:       append([]Kind{KindService}, PodKinds...),
-			Expression:  "object.kind == 'Service' ? " + svc + " : " + ctr,
+			Expression:  "object.kind == 'Service' ? " + svc + " : " + ctr.expression(),
+			every:       ctr, // for pod kinds
 			Message:     "a port is disallowed (disallowed: " + strings.Join(ports, ", ") + ")",
 			Remediation: "Move the service off ports " + strings.Join(ports, ", ") + "; remote shells and legacy file sharing must not be exposed.",
 		})

@@ -110,9 +110,32 @@ type Rule struct {
 	// cluster evaluates a cluster-level rule over a snapshot.
 	cluster func(*Cluster) []Finding
 
+	// every, when set, says that on pod kinds the expression means
+	// variables.<list>.all(<v>, <pred>): kspec evaluates it in one pass
+	// over the list with the other rules on it.
+	every every
+	batch int // the rule's index in its list's batch
+
 	conditions []cel.Program
 	program    cel.Program
 	message    cel.Program
+}
+
+// every is a predicate that must hold for every element of a list
+// variable.
+type every struct {
+	list, v, pred string
+}
+
+func (e every) expression() string {
+	return "variables." + e.list + ".all(" + e.v + ", " + e.pred + ")"
+}
+
+// each makes the rule's expression a predicate over every element of a
+// list variable.
+func (r *Rule) each(list, v, pred string) {
+	r.every = every{list, v, pred}
+	r.Expression = r.every.expression()
 }
 
 // Category is the part of the id before the slash.

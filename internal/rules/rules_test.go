@@ -17,8 +17,12 @@ limitations under the License.
 package rules
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/google/cel-go/interpreter"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,6 +30,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 )
@@ -240,4 +245,50 @@ func TestClusterRules(t *testing.T) {
 		"observability.validation/metrics metrics-server":      Fail,
 		"observability.validation/audit-log kube-apiserver-cp": Fail,
 	}, got)
+}
+
+// TestBatchesAgreeWithRules checks, on every pod of the agreement corpus,
+// that evaluating a list's rules in one batch gives each rule's own verdict.
+func TestBatchesAgreeWithRules(t *testing.T) {
+	files, err := filepath.Glob("../../test/kyverno/corpus/*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	n := 0
+	for _, spec := range []string{"strict", "moderate", "comprehensive"} {
+		y, err := os.ReadFile("../../examples/specs/" + spec + ".yaml")
+		require.NoError(t, err)
+		var cs kspecv1alpha1.ClusterSpecification
+		require.NoError(t, yaml.Unmarshal(y, &cs))
+		set, err := Compile(Spec{Name: cs.Name, Spec: cs.Spec})
+		require.NoError(t, err)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			require.NoError(t, err)
+			var obj map[string]any
+			require.NoError(t, yaml.Unmarshal(b, &obj))
+			apiVersion, _ := obj["apiVersion"].(string)
+			kind, _ := obj["kind"].(string)
+			if !podKind(apiVersion, kind) {
+				continue
+			}
+			vars := map[string]any{}
+			act, err := interpreter.NewActivation(map[string]any{"object": obj, "variables": vars})
+			require.NoError(t, err)
+			for i, v := range set.Variables {
+				vars[v.Name], _, err = set.variables[i].Eval(act)
+				require.NoError(t, err)
+			}
+			for _, b := range set.batches {
+				verdicts := b.evaluate(act)
+				require.NotNil(t, verdicts, "%s: the %s batch could not decide", f, b.list)
+				for k, r := range b.rules {
+					own, err := evalBool(r.program, act)
+					require.NoError(t, err)
+					assert.Equal(t, own, verdicts[k], "%s %s %s", spec, f, r.ID)
+					n++
+				}
+			}
+		}
+	}
+	t.Logf("%d batched verdicts equal the rules' own", n)
 }

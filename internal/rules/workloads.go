@@ -160,7 +160,7 @@ func fieldRules(c *kspecv1alpha1.ContainerRules) ([]*Rule, error) {
 			r.Remediation = fmt.Sprintf("In the pod spec (or pod template), %s.", strings.ReplaceAll(what, "must ", ""))
 		} else {
 			r.Title = fmt.Sprintf("Every container %s", what)
-			r.Expression = "variables.containers.all(c, " + good + ")"
+			r.each("containers", "c", good)
 			r.Message = fmt.Sprintf("every container %s", what)
 			r.MessageExpression = "'containers ' + variables.containers.filter(c, !(" + good + ")).map(c, c.?name.orValue('')).join(', ') + " +
 				quote(" "+what)
@@ -234,7 +234,7 @@ func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
 			Title:             "Images come from allowed registries",
 			Severity:          reportsv1alpha1.SeverityHigh,
 			Kinds:             PodKinds,
-			Expression:        "variables.images.all(i, " + allowed + ")",
+			every:             every{"images", "i", allowed},
 			Message:           "every image must come from an allowed registry: " + list,
 			MessageExpression: "'images ' + variables.images.filter(i, !" + allowed + ").join(', ') + " + quote(" are not from an allowed registry: "+list),
 			Remediation:       "Pull images from one of the allowed registries (" + list + "), mirroring them there if needed.",
@@ -252,7 +252,7 @@ func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
 			Title:             "No image comes from a blocked registry",
 			Severity:          reportsv1alpha1.SeverityHigh,
 			Kinds:             PodKinds,
-			Expression:        "variables.images.all(i, !" + blocked + ")",
+			every:             every{"images", "i", "!" + blocked},
 			Message:           "no image may come from a blocked registry: " + list,
 			MessageExpression: "'images ' + variables.images.filter(i, " + blocked + ").join(', ') + " + quote(" come from a blocked registry: "+list),
 			Remediation:       "Replace images from " + list + " with images from an approved registry.",
@@ -265,7 +265,7 @@ func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
 			Title:             "Images are pinned by digest",
 			Severity:          reportsv1alpha1.SeverityMedium,
 			Kinds:             PodKinds,
-			Expression:        "variables.containers.all(c, " + digest + ")",
+			every:             every{"containers", "c", digest},
 			Message:           "every image must be pinned by digest (@sha256:…)",
 			MessageExpression: "'images ' + variables.containers.filter(c, !" + digest + ").map(c, c.?image.orValue('')).join(', ') + ' are not pinned by digest (@sha256:…)'",
 			Remediation:       "Reference images by digest, such as registry/app@sha256:<digest>, as resolved at build time.",
