@@ -26,6 +26,8 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report"
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/pkg/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/validate"
@@ -142,10 +144,12 @@ func check(set *rules.Set, srcs []source, in rules.Input) *checkReport {
 				rep.InputErrors = append(rep.InputErrors, inputError{Source: d.Source, Index: d.Index, Line: d.Line, Message: d.Err.Error()})
 				continue
 			}
-			if d.Object.GetKind() == "Namespace" && d.Object.GetAPIVersion() == "v1" {
-				nsLabels[d.Object.GetName()] = d.Object.GetLabels()
+			for _, o := range items(d) {
+				if o.Object.GetKind() == "Namespace" && o.Object.GetAPIVersion() == "v1" {
+					nsLabels[o.Object.GetName()] = o.Object.GetLabels()
+				}
+				docs = append(docs, o)
 			}
-			docs = append(docs, d)
 		}
 	}
 	in.NamespaceLabels = func(ns string) map[string]string { return nsLabels[ns] }
@@ -174,6 +178,24 @@ func check(set *rules.Set, srcs []source, in rules.Input) *checkReport {
 	}
 	rep.Summary.InputErrors = len(rep.InputErrors)
 	return rep
+}
+
+// items expands a List (what kubectl get -o yaml prints) into its items,
+// each reported at the list's position.
+func items(d validate.Document) []validate.Document {
+	if !d.Object.IsList() {
+		return []validate.Document{d}
+	}
+	var out []validate.Document
+	_ = d.Object.EachListItem(func(o runtime.Object) error {
+		if u, ok := o.(*unstructured.Unstructured); ok {
+			item := d
+			item.Object = u
+			out = append(out, item)
+		}
+		return nil
+	})
+	return out
 }
 
 // malformed says what makes a decoded document no Kubernetes object.

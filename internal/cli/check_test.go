@@ -163,3 +163,15 @@ func TestRender(t *testing.T) {
 	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, errOut, "RFC3339")
 }
+
+func TestCheckList(t *testing.T) {
+	list := `{"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "namespace": "team-a"}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}},
+  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "b", "namespace": "kube-system"}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+]}`
+	code, out, _ := run(t, list, "check", "-f", strict, "-")
+	assert.Equal(t, ExitInvalid, code)
+	assert.Contains(t, out, "Pod/team-a/a")
+	assert.NotContains(t, out, "Pod/kube-system/b")
+	assert.Contains(t, out, "2 objects")
+}

@@ -84,7 +84,12 @@ func Name(set *rules.Set, r *rules.Rule, clusterScoped bool) string {
 	if clusterScoped && set.Namespace != "" {
 		spec = set.Namespace + "." + set.Name
 	}
-	n := "kspec-" + spec + "-" + r.Name()
+	return shorten("kspec-" + spec + "-" + r.Name())
+}
+
+// shorten keeps a name within 63 characters: a longer one is cut and ends in
+// a hash of the whole, so it stays unique.
+func shorten(n string) string {
 	if len(n) <= 63 {
 		return n
 	}
@@ -288,12 +293,7 @@ func Kyverno(set *rules.Set, o Options) []client.Object {
 }
 
 func exceptionName(set *rules.Set, e *rules.Exemption) string {
-	n := "kspec-" + set.Name + "-" + e.Name
-	if len(n) <= 63 {
-		return n
-	}
-	sum := sha256.Sum256([]byte(n))
-	return strings.TrimRight(n[:54], "-.") + "-" + hex.EncodeToString(sum[:4])
+	return shorten("kspec-" + set.Name + "-" + e.Name)
 }
 
 // AdmissionPolicies renders a ValidatingAdmissionPolicy and binding per
