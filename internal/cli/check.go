@@ -17,17 +17,21 @@ limitations under the License.
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report"
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/pkg/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
+	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/validate"
@@ -103,7 +107,8 @@ func (c *checkCmd) Run(s streams, rc *exitCode) error {
 	if err != nil {
 		return err
 	}
-	rep := check(set, srcs, rules.Input{Now: now})
+	// Text and SARIF list failures only; passes are just counted.
+	rep := check(set, srcs, rules.Input{Now: now}, c.Output == "json")
 	switch {
 	case rep.Summary.InputErrors > 0:
 		rc.code = ExitUsage
@@ -123,7 +128,7 @@ func (c *checkCmd) Run(s streams, rc *exitCode) error {
 
 // check evaluates every document of the sources. Namespaces among them
 // give the labels namespace selectors see.
-func check(set *rules.Set, srcs []source, in rules.Input) *checkReport {
+func check(set *rules.Set, srcs []source, in rules.Input, all bool) *checkReport {
 	rep := &checkReport{Specification: set.Name, Namespace: set.Namespace, Mode: string(set.Mode), Results: []checkResult{}, InputErrors: []inputError{}}
 	for _, r := range set.ObjectRules() {
 		info := ruleInfo{ID: r.ID, Title: r.Title, Severity: string(r.Severity), Remediation: r.Remediation}
@@ -136,45 +141,47 @@ func check(set *rules.Set, srcs []source, in rules.Input) *checkReport {
 		rep.NotEvaluated = append(rep.NotEvaluated, r.ID)
 	}
 
-	var docs []validate.Document
-	nsLabels := map[string]map[string]string{}
+	var chunks []validate.Chunk
 	for _, src := range srcs {
-		for _, d := range validate.Parse(src.name, src.data) {
-			if d.Err != nil {
-				rep.InputErrors = append(rep.InputErrors, inputError{Source: d.Source, Index: d.Index, Line: d.Line, Message: d.Err.Error()})
+		chunks = append(chunks, validate.Split(src.name, src.data)...)
+	}
+	// Namespace selectors need the labels of Namespaces anywhere in the
+	// input, so find those first; every other document is decoded,
+	// evaluated and dropped.
+	nsLabels := map[string]map[string]string{}
+	if set.Scope.Selector != nil {
+		for _, c := range chunks {
+			if !bytes.Contains(c.Data, []byte("Namespace")) {
 				continue
 			}
-			for _, o := range items(d) {
-				if o.Object.GetKind() == "Namespace" && o.Object.GetAPIVersion() == "v1" {
-					nsLabels[o.Object.GetName()] = o.Object.GetLabels()
+			if d := c.Decode(); d.Err == nil {
+				for _, o := range items(d) {
+					if o.Object.GetKind() == "Namespace" && o.Object.GetAPIVersion() == "v1" {
+						nsLabels[o.Object.GetName()] = o.Object.GetLabels()
+					}
 				}
-				docs = append(docs, o)
 			}
 		}
 	}
 	in.NamespaceLabels = func(ns string) map[string]string { return nsLabels[ns] }
-	for _, d := range docs {
-		if msg := malformed(d); msg != "" {
-			rep.InputErrors = append(rep.InputErrors, inputError{Source: d.Source, Index: d.Index, Line: d.Line, Message: msg})
-			continue
-		}
-		rep.Summary.Objects++
-		for _, r := range set.Evaluate(d.Object.Object, in) {
-			rep.Results = append(rep.Results, checkResult{
-				Rule: r.Rule.ID, Severity: string(r.Rule.Severity), Status: string(r.Status), Object: r.Object,
-				Source: d.Source, Index: d.Index, Line: d.Line, Message: r.Message, Exemption: r.Exemption,
-			})
-			switch r.Status {
-			case rules.Pass:
-				rep.Summary.Pass++
-			case rules.Fail:
-				rep.Summary.Fail++
-			case rules.Skip:
-				rep.Summary.Skip++
-			default:
-				rep.Summary.Error++
+
+	// Decoding dominates; documents are independent, so every CPU takes a
+	// share, and the results are put back in input order.
+	out := make([]chunkResult, len(chunks))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(chunks); i = int(next.Add(1) - 1) {
+				out[i] = checkChunk(set, chunks[i], in, all)
 			}
-		}
+		})
+	}
+	wg.Wait()
+	for _, o := range out {
+		rep.InputErrors = append(rep.InputErrors, o.errs...)
+		rep.Results = append(rep.Results, o.results...)
+		rep.Summary.add(o.sum)
 	}
 	rep.Summary.InputErrors = len(rep.InputErrors)
 	return rep
@@ -187,7 +194,7 @@ func items(d validate.Document) []validate.Document {
 		return []validate.Document{d}
 	}
 	var out []validate.Document
-	_ = d.Object.EachListItem(func(o runtime.Object) error {
+	_ = d.Object.EachListItem(func(o k8sruntime.Object) error {
 		if u, ok := o.(*unstructured.Unstructured); ok {
 			item := d
 			item.Object = u
@@ -196,6 +203,63 @@ func items(d validate.Document) []validate.Document {
 		return nil
 	})
 	return out
+}
+
+// A chunkResult is what one document yields.
+type chunkResult struct {
+	errs    []inputError
+	sum     checkSummary
+	results []checkResult
+}
+
+// checkChunk decodes and evaluates one document; all keeps passes and
+// skips, which are otherwise only counted.
+func checkChunk(set *rules.Set, c validate.Chunk, in rules.Input, all bool) chunkResult {
+	var out chunkResult
+	d := c.Decode()
+	if d.Err != nil {
+		out.errs = append(out.errs, inputError{Source: d.Source, Index: d.Index, Line: d.Line, Message: d.Err.Error()})
+		return out
+	}
+	for _, o := range items(d) {
+		if msg := malformed(o); msg != "" {
+			out.errs = append(out.errs, inputError{Source: o.Source, Index: o.Index, Line: o.Line, Message: msg})
+			continue
+		}
+		out.sum.Objects++
+		for _, r := range set.Evaluate(o.Object.Object, in) {
+			out.sum.count(r.Status)
+			if !all && (r.Status == rules.Pass || r.Status == rules.Skip) {
+				continue
+			}
+			out.results = append(out.results, checkResult{
+				Rule: r.Rule.ID, Severity: string(r.Rule.Severity), Status: string(r.Status), Object: r.Object,
+				Source: o.Source, Index: o.Index, Line: o.Line, Message: r.Message, Exemption: r.Exemption,
+			})
+		}
+	}
+	return out
+}
+
+func (s *checkSummary) add(o checkSummary) {
+	s.Objects += o.Objects
+	s.Pass += o.Pass
+	s.Fail += o.Fail
+	s.Skip += o.Skip
+	s.Error += o.Error
+}
+
+func (s *checkSummary) count(st rules.Status) {
+	switch st {
+	case rules.Pass:
+		s.Pass++
+	case rules.Fail:
+		s.Fail++
+	case rules.Skip:
+		s.Skip++
+	default:
+		s.Error++
+	}
 }
 
 // malformed says what makes a decoded document no Kubernetes object.

@@ -262,4 +262,3 @@ func stringMap(v any) map[string]string {
 	}
 	return out
 }
-
