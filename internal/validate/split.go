@@ -124,7 +124,7 @@ func splitJSON(source string, data []byte) []Chunk {
 // source.
 func (c Chunk) Decode() Document {
 	d := Document{Source: c.Source, Index: c.Index, Line: c.Line}
-	j := []byte(c.Data)
+	j := c.Data
 	if !c.json {
 		var err error
 		if j, err = sigsyaml.YAMLToJSONStrict(c.Data); err != nil {
