@@ -17,6 +17,7 @@ limitations under the License.
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -107,8 +108,30 @@ func (c *checkCmd) Run(s streams, rc *exitCode) error {
 	if err != nil {
 		return err
 	}
-	// Text and SARIF list failures only; passes are just counted.
-	rep := check(set, srcs, rules.Input{Now: now}, c.Output == "json")
+	rep := newCheckReport(set)
+	var emit func([]checkResult) error
+	var stream *jsonStream
+	if c.Output == "json" {
+		// JSON lists every result, so it is written as it is found.
+		stream = &jsonStream{w: bufio.NewWriter(s.out)}
+		if err := stream.begin(rep); err != nil {
+			return err
+		}
+		emit = stream.results
+	} else {
+		// Text and SARIF list failures only; passes are just counted.
+		emit = func(rs []checkResult) error {
+			for _, r := range rs {
+				if r.Status != string(rules.Pass) && r.Status != string(rules.Skip) {
+					rep.Results = append(rep.Results, r)
+				}
+			}
+			return nil
+		}
+	}
+	if err := check(rep, set, srcs, rules.Input{Now: now}, emit); err != nil {
+		return err
+	}
 	switch {
 	case rep.Summary.InputErrors > 0:
 		rc.code = ExitUsage
@@ -117,18 +140,14 @@ func (c *checkCmd) Run(s streams, rc *exitCode) error {
 	}
 	switch c.Output {
 	case "json":
-		enc := json.NewEncoder(s.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return stream.end(rep)
 	case "sarif":
 		return rep.writeSARIF(s.out)
 	}
 	return rep.writeText(s.out)
 }
 
-// check evaluates every document of the sources. Namespaces among them
-// give the labels namespace selectors see.
-func check(set *rules.Set, srcs []source, in rules.Input, all bool) *checkReport {
+func newCheckReport(set *rules.Set) *checkReport {
 	rep := &checkReport{Specification: set.Name, Namespace: set.Namespace, Mode: string(set.Mode), Results: []checkResult{}, InputErrors: []inputError{}}
 	for _, r := range set.ObjectRules() {
 		info := ruleInfo{ID: r.ID, Title: r.Title, Severity: string(r.Severity), Remediation: r.Remediation}
@@ -140,7 +159,18 @@ func check(set *rules.Set, srcs []source, in rules.Input, all bool) *checkReport
 	for _, r := range set.ClusterRules() {
 		rep.NotEvaluated = append(rep.NotEvaluated, r.ID)
 	}
+	return rep
+}
 
+// window is how many documents are decoded and evaluated at once: enough
+// to keep every CPU busy, few enough to bound memory.
+const window = 512
+
+// check evaluates every document of the sources and hands each document's
+// results to emit, in input order; the report gets the counts and input
+// errors. Namespaces among the sources give the labels namespace
+// selectors see.
+func check(rep *checkReport, set *rules.Set, srcs []source, in rules.Input, emit func([]checkResult) error) error {
 	var chunks []validate.Chunk
 	for _, src := range srcs {
 		chunks = append(chunks, validate.Split(src.name, src.data)...)
@@ -165,26 +195,97 @@ func check(set *rules.Set, srcs []source, in rules.Input, all bool) *checkReport
 	}
 	in.NamespaceLabels = func(ns string) map[string]string { return nsLabels[ns] }
 
-	// Decoding dominates; documents are independent, so every CPU takes a
-	// share, and the results are put back in input order.
-	out := make([]chunkResult, len(chunks))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(chunks); i = int(next.Add(1) - 1) {
-				out[i] = checkChunk(set, chunks[i], in, all)
+	// Decoding dominates and documents are independent: every CPU takes a
+	// share of a window, and the window's results go out in input order.
+	out := make([]chunkResult, window)
+	for start := 0; start < len(chunks); start += window {
+		win := chunks[start:min(start+window, len(chunks))]
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(win)) {
+			wg.Go(func() {
+				for i := int(next.Add(1) - 1); i < len(win); i = int(next.Add(1) - 1) {
+					out[i] = checkChunk(set, win[i], in)
+				}
+			})
+		}
+		wg.Wait()
+		for _, o := range out[:len(win)] {
+			rep.InputErrors = append(rep.InputErrors, o.errs...)
+			rep.Summary.add(o.sum)
+			if err := emit(o.results); err != nil {
+				return err
 			}
-		})
-	}
-	wg.Wait()
-	for _, o := range out {
-		rep.InputErrors = append(rep.InputErrors, o.errs...)
-		rep.Results = append(rep.Results, o.results...)
-		rep.Summary.add(o.sum)
+		}
 	}
 	rep.Summary.InputErrors = len(rep.InputErrors)
-	return rep
+	return nil
+}
+
+// A jsonStream writes the JSON report with its results as they come:
+// the same fields as checkReport, results one per line.
+type jsonStream struct {
+	w *bufio.Writer
+	n int
+}
+
+func (j *jsonStream) begin(rep *checkReport) error {
+	head := []struct {
+		key   string
+		value any
+	}{{"specification", rep.Specification}, {"namespace", rep.Namespace}, {"mode", rep.Mode}, {"rules", rep.Rules}, {"notEvaluated", rep.NotEvaluated}}
+	_, _ = j.w.WriteString("{\n")
+	for _, f := range head {
+		if f.key == "namespace" && rep.Namespace == "" {
+			continue
+		}
+		if err := j.field(f.key, f.value, ",\n"); err != nil {
+			return err
+		}
+	}
+	_, err := j.w.WriteString(`  "results": [`)
+	return err
+}
+
+func (j *jsonStream) results(rs []checkResult) error {
+	for _, r := range rs {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if j.n > 0 {
+			_ = j.w.WriteByte(',')
+		}
+		_, _ = j.w.WriteString("\n    ")
+		_, _ = j.w.Write(b)
+		j.n++
+	}
+	return nil
+}
+
+func (j *jsonStream) end(rep *checkReport) error {
+	if j.n > 0 {
+		_, _ = j.w.WriteString("\n  ")
+	}
+	_, _ = j.w.WriteString("],\n")
+	if err := j.field("inputErrors", rep.InputErrors, ",\n"); err != nil {
+		return err
+	}
+	if err := j.field("summary", rep.Summary, "\n}\n"); err != nil {
+		return err
+	}
+	return j.w.Flush()
+}
+
+func (j *jsonStream) field(key string, v any, after string) error {
+	b, err := json.MarshalIndent(v, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	_, _ = fmt.Fprintf(j.w, "  %q: ", key)
+	_, _ = j.w.Write(b)
+	_, err = j.w.WriteString(after)
+	return err
 }
 
 // items expands a List (what kubectl get -o yaml prints) into its items,
@@ -212,9 +313,8 @@ type chunkResult struct {
 	results []checkResult
 }
 
-// checkChunk decodes and evaluates one document; all keeps passes and
-// skips, which are otherwise only counted.
-func checkChunk(set *rules.Set, c validate.Chunk, in rules.Input, all bool) chunkResult {
+// checkChunk decodes and evaluates one document.
+func checkChunk(set *rules.Set, c validate.Chunk, in rules.Input) chunkResult {
 	var out chunkResult
 	d := c.Decode()
 	if d.Err != nil {
@@ -229,9 +329,6 @@ func checkChunk(set *rules.Set, c validate.Chunk, in rules.Input, all bool) chun
 		out.sum.Objects++
 		for _, r := range set.Evaluate(o.Object.Object, in) {
 			out.sum.count(r.Status)
-			if !all && (r.Status == rules.Pass || r.Status == rules.Skip) {
-				continue
-			}
 			out.results = append(out.results, checkResult{
 				Rule: r.Rule.ID, Severity: string(r.Rule.Severity), Status: string(r.Status), Object: r.Object,
 				Source: o.Source, Index: o.Index, Line: o.Line, Message: r.Message, Exemption: r.Exemption,
