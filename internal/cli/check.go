@@ -322,7 +322,7 @@ func checkChunk(set *rules.Set, c validate.Chunk, in rules.Input) chunkResult {
 		return out
 	}
 	for _, o := range items(d) {
-		if msg := malformed(o); msg != "" {
+		if msg := malformed(set, o); msg != "" {
 			out.errs = append(out.errs, inputError{Source: o.Source, Index: o.Index, Line: o.Line, Message: msg})
 			continue
 		}
@@ -360,7 +360,9 @@ func (s *checkSummary) count(st rules.Status) {
 }
 
 // malformed says what makes a decoded document no Kubernetes object.
-func malformed(d validate.Document) string {
+// Only kinds the spec has rules for need a name: a Kustomization in the
+// same directory is not kspec's to judge.
+func malformed(set *rules.Set, d validate.Document) string {
 	var missing []string
 	if d.Object.GetAPIVersion() == "" {
 		missing = append(missing, "apiVersion")
@@ -368,7 +370,7 @@ func malformed(d validate.Document) string {
 	if d.Object.GetKind() == "" {
 		missing = append(missing, "kind")
 	}
-	if d.Object.GetName() == "" && d.Object.GetGenerateName() == "" {
+	if d.Object.GetName() == "" && d.Object.GetGenerateName() == "" && set.Governs(d.Object.GetAPIVersion(), d.Object.GetKind()) {
 		missing = append(missing, "metadata.name")
 	}
 	if len(missing) > 0 {

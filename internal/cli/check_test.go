@@ -74,6 +74,14 @@ func TestCheckExitCodes(t *testing.T) {
 	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, out, "no metadata.name")
 
+	// Other tools' files in the same directory are not kspec's to judge;
+	// documents that are no Kubernetes object at all are input errors.
+	code, out, _ = run(t, goodPod+"---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [pod.yaml]\n", "check", "-f", strict, "-")
+	assert.Equal(t, ExitOK, code, out)
+	code, out, _ = run(t, "replicaCount: 3\n", "check", "-f", strict, "-")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, out, "no apiVersion, kind")
+
 	code, _, errOut = run(t, "", "check", "-f", "nonexistent.yaml", "-")
 	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, errOut, "nonexistent.yaml")

@@ -274,6 +274,11 @@ func (s *Set) addToBatch(r *Rule) {
 	s.batches = append(s.batches, &batch{list: r.every.list, v: r.every.v, rules: []*Rule{r}})
 }
 
+// Governs reports whether some rule evaluates objects of the kind.
+func (s *Set) Governs(apiVersion, kind string) bool {
+	return len(s.byKind[apiVersion+"/"+kind]) > 0
+}
+
 // ObjectRules are the rules evaluated on objects.
 func (s *Set) ObjectRules() []*Rule {
 	return slices.DeleteFunc(slices.Clone(s.Rules), (*Rule).ClusterLevel)

@@ -25,6 +25,7 @@ import (
 	"strconv"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	sigsyaml "sigs.k8s.io/yaml"
 )
 
@@ -143,11 +144,13 @@ func (c Chunk) Decode() Document {
 		d.Err = errors.New("document is not an object")
 		return d
 	}
-	u := &unstructured.Unstructured{}
-	if err := u.UnmarshalJSON(j); err != nil {
+	// Decoded as the API machinery decodes JSON (integers stay integers),
+	// without requiring a kind: what a document lacks is the caller's to say.
+	obj := map[string]any{}
+	if err := utiljson.Unmarshal(j, &obj); err != nil {
 		d.Err = err
 		return d
 	}
-	d.Object = u
+	d.Object = &unstructured.Unstructured{Object: obj}
 	return d
 }
