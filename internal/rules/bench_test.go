@@ -107,3 +107,19 @@ func BenchmarkDecodePodTyped(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodePodYAML is the decoding kspec check does per document:
+// the same Pod from YAML, as kubectl decodes it.
+func BenchmarkDecodePodYAML(b *testing.B) {
+	y, err := os.ReadFile("../../test/kyverno/corpus/pod-restricted.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var pod map[string]any
+		if err := yaml.UnmarshalStrict(y, &pod); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
