@@ -39,7 +39,8 @@ type Input struct {
 
 // Evaluate evaluates the object rules that apply to the object's kind. The
 // object is unstructured content, as decoded from JSON or YAML, and is not
-// modified. An object no rule applies to yields no results.
+// modified. An object no rule applies to yields no results. Evaluate is
+// safe for concurrent use: kspec check runs it on every CPU.
 func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
