@@ -81,6 +81,9 @@ func TestAdmissionPolicyEnforced(t *testing.T) {
 	set := compileExample(t, "strict")
 	objs, err := render.Render(set, render.EngineAdmissionPolicy, render.Options{Now: time.Now()})
 	require.NoError(t, err)
+	good := readPod(t, "pod-restricted.yaml")
+	bad := readPod(t, "pod-root-user.yaml")
+	require.NoError(t, k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
 	for _, o := range objs {
 		require.NoError(t, k8s.Create(ctx, o))
 	}
@@ -88,11 +91,12 @@ func TestAdmissionPolicyEnforced(t *testing.T) {
 		for _, o := range objs {
 			_ = k8s.Delete(ctx, o)
 		}
+		// The API server forgets deleted policies asynchronously too: the
+		// tests after this one must not meet them.
+		require.Eventually(t, func() bool {
+			return k8s.Create(ctx, bad.DeepCopy(), client.DryRunAll) == nil
+		}, time.Minute, 200*time.Millisecond, "the deleted ValidatingAdmissionPolicies still deny")
 	})
-	require.NoError(t, k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
-
-	good := readPod(t, "pod-restricted.yaml")
-	bad := readPod(t, "pod-root-user.yaml")
 
 	// The API server loads new policies asynchronously: wait until the
 	// violating Pod is denied, then check the compliant one is admitted.
