@@ -233,7 +233,13 @@ func (s *Set) build() error {
 		}
 	}
 	if pods {
-		s.Variables = []Variable{VariablePod, VariableContainers, VariableImages}
+		s.Variables = []Variable{VariablePod, VariableContainers}
+		// Normalizing images is the dearest variable: only when a rule reads it.
+		if slices.ContainsFunc(s.Rules, func(r *Rule) bool {
+			return strings.Contains(r.Expression, "variables.images") || strings.Contains(r.MessageExpression, "variables.images")
+		}) {
+			s.Variables = append(s.Variables, VariableImages)
+		}
 		for _, v := range s.Variables {
 			p, err := compile(v.Expression, cel.DynType)
 			if err != nil {
