@@ -158,24 +158,11 @@ func matchResources(r *rules.Rule, sel *metav1.LabelSelector) *admissionregistra
 // claim's included namespace is its own: redundant for a namespaced policy
 // in a cluster, but the Kyverno CLI does not confine namespaced policies.
 func matchConditions(set *rules.Set, r *rules.Rule) []admissionregistrationv1.MatchCondition {
-	ns := "(object.kind == 'Namespace' ? object.metadata.name : object.metadata.?namespace.orValue(''))"
-	scope := ns + " == '' || !(" + ns + " in " + celList(set.Scope.Excluded()) + ")"
-	if len(set.Scope.Include) > 0 {
-		scope = ns + " == '' || (" + ns + " in " + celList(set.Scope.Include) + " && !(" + ns + " in " + celList(set.Scope.Excluded()) + "))"
-	}
-	out := []admissionregistrationv1.MatchCondition{{Name: "kspec-scope", Expression: scope}}
+	out := []admissionregistrationv1.MatchCondition{{Name: "kspec-scope", Expression: set.Scope.Condition()}}
 	for i, c := range r.Conditions {
 		out = append(out, admissionregistrationv1.MatchCondition{Name: fmt.Sprintf("kspec-rule-%d", i), Expression: c})
 	}
 	return out
-}
-
-func celList(ss []string) string {
-	q := make([]string, len(ss))
-	for i, s := range ss {
-		q[i] = "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
-	}
-	return "[" + strings.Join(q, ", ") + "]"
 }
 
 func variables(set *rules.Set, r *rules.Rule) []admissionregistrationv1.Variable {

@@ -30,6 +30,10 @@ import (
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 )
 
+// namespaceOf is CEL for the namespace an object is governed in: its own,
+// or its name for a Namespace.
+const namespaceOf = "(object.kind == 'Namespace' ? object.metadata.name : object.metadata.?namespace.orValue(''))"
+
 // SystemNamespaces are never evaluated.
 var SystemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease"}
 
@@ -338,9 +342,9 @@ func (sc Scope) Contains(ns string, nsLabels map[string]string) bool {
 	return sc.Names(ns) && (sc.selector == nil || sc.selector.Matches(labels.Set(nsLabels)))
 }
 
-// Excluded lists the namespaces never in scope by name: the system
+// excluded lists the namespaces never in scope by name: the system
 // namespaces and the excluded ones.
-func (sc Scope) Excluded() []string {
+func (sc Scope) excluded() []string {
 	out := slices.Clone(SystemNamespaces)
 	for _, ns := range sc.Exclude {
 		if !slices.Contains(out, ns) {
@@ -348,6 +352,17 @@ func (sc Scope) Excluded() []string {
 		}
 	}
 	return out
+}
+
+// Condition is CEL, over object, for the by-name part of the scope (what
+// Names decides): cluster-scoped objects other than Namespaces are always in
+// scope. The selector part is a policy's namespaceSelector.
+func (sc Scope) Condition() string {
+	in := "!(" + namespaceOf + " in " + quoteList(sc.excluded()) + ")"
+	if len(sc.Include) > 0 {
+		in = "(" + namespaceOf + " in " + quoteList(sc.Include) + " && " + in + ")"
+	}
+	return namespaceOf + " == '' || " + in
 }
 
 // An Exemption is a compiled spec exemption.
@@ -358,10 +373,6 @@ type Exemption struct {
 	Condition string
 	program   cel.Program
 }
-
-// namespaceOf is CEL for the namespace an object is governed in: its own,
-// or its name for a Namespace.
-const namespaceOf = "(object.kind == 'Namespace' ? object.metadata.name : object.metadata.?namespace.orValue(''))"
 
 func newExemption(e kspecv1alpha1.Exemption) (*Exemption, error) {
 	var conds []string
