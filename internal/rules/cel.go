@@ -17,7 +17,6 @@ limitations under the License.
 package rules
 
 import (
-	"fmt"
 	"strings"
 	"sync"
 
@@ -108,14 +107,6 @@ var (
 	// nginx is docker.io/library/nginx, acme/app is docker.io/acme/app.
 	VariableImages = Variable{"images", "variables.containers.map(c, " + normalizeImage("c.?image.orValue('')") + ")"}
 )
-
-// normalizeImage is CEL that normalizes the image reference img the way
-// the container runtime resolves it.
-func normalizeImage(img string) string {
-	return fmt.Sprintf("%[1]s.matches('^(localhost|[^/]*[.:][^/]*)/') ? "+
-		"(%[1]s.startsWith('index.docker.io/') ? 'docker.io/' + %[1]s.substring(16) : %[1]s) : "+
-		"(%[1]s.contains('/') ? 'docker.io/' + %[1]s : 'docker.io/library/' + %[1]s)", img)
-}
 
 // quote writes s as a CEL string literal.
 func quote(s string) string {

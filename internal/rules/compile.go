@@ -78,6 +78,21 @@ type batch struct {
 	program cel.Program
 }
 
+// A family compiles one block of the requirements into rules. Each family
+// lives in its own file, beside its tests, and is registered in families.
+type family struct {
+	category string
+	// names are every rule name the family can produce: references to
+	// rules (exemptions, compliance checks) are checked against them.
+	names func() []string
+	// compile returns the family's rules for the requirements; none when
+	// its block is unset.
+	compile func(*kspecv1alpha1.Requirements) ([]*Rule, error)
+}
+
+// families, in the order their rules are compiled and reported.
+var families = []family{versionFamily, podSecurityFamily, networkFamily, workloadsFamily, imagesFamily, rbacFamily, admissionFamily, observabilityFamily}
+
 // Compile compiles a specification. Errors name the spec field at fault.
 func Compile(s Spec) (*Set, error) {
 	set := &Set{Name: s.Name, Namespace: s.Namespace, Mode: kspecv1alpha1.ModeMonitor}
@@ -93,56 +108,17 @@ func Compile(s Spec) (*Set, error) {
 	}
 	set.Scope = scope
 
-	req := s.Spec.Requirements
-	add := func(rs ...*Rule) { set.Rules = append(set.Rules, rs...) }
-	if req.Kubernetes != nil {
-		r, err := versionRule(req.Kubernetes)
+	for _, f := range families {
+		rs, err := f.compile(&s.Spec.Requirements)
 		if err != nil {
-			return nil, errors.Wrap(err, "kubernetes")
+			return nil, err
 		}
-		add(r)
-	}
-	if req.PodSecurity != nil {
-		add(podSecurityRules(req.PodSecurity)...)
-	}
-	if n := req.Network; n != nil {
-		add(networkClusterRules(n)...)
-		add(networkObjectRules(n)...)
-	}
-	if w := req.Workloads; w != nil {
-		if w.Containers != nil {
-			rs, err := fieldRules(w.Containers)
-			if err != nil {
-				return nil, err
-			}
-			add(rs...)
-		}
-		if w.Images != nil {
-			rs, err := imageRules(w.Images)
-			if err != nil {
-				return nil, err
-			}
-			add(rs...)
-		}
-	}
-	if r := req.RBAC; r != nil {
-		add(rbacObjectRules(r)...)
-		add(rbacClusterRules(r)...)
-	}
-	if a := req.Admission; a != nil {
-		rs, err := admissionRules(a)
-		if err != nil {
-			return nil, errors.Wrap(err, "admission")
-		}
-		add(rs...)
-	}
-	if o := req.Observability; o != nil {
-		add(observabilityRules(o)...)
+		set.Rules = append(set.Rules, rs...)
 	}
 	if s.Claim() {
 		set.dropClusterScoped()
 	}
-	set.mapControls(req.Compliance)
+	set.mapControls(s.Spec.Requirements.Compliance)
 	if s.Spec.BasedOn != nil && len(s.Spec.BasedOn.Specifications) > 0 {
 		set.Warnings = append(set.Warnings, fmt.Sprintf("basedOn %s is not merged: only this specification's own requirements are compiled", strings.Join(s.Spec.BasedOn.Specifications, ", ")))
 	}

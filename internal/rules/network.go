@@ -1,0 +1,158 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package rules
+
+// Network: Service types and ports on objects; default-deny and required NetworkPolicies on the cluster.
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
+	reportsv1alpha1 "github.com/kspec-io/kspec/apis/reports/v1alpha1"
+)
+
+// networkObjectRules compiles the per-object network requirements.
+func networkObjectRules(n *kspecv1alpha1.NetworkRequirements) []*Rule {
+	var out []*Rule
+	if len(n.AllowedServiceTypes) > 0 {
+		types := make([]string, len(n.AllowedServiceTypes))
+		for i, t := range n.AllowedServiceTypes {
+			types[i] = string(t)
+		}
+		list := strings.Join(types, ", ")
+		out = append(out, &Rule{
+			ID:                CategoryNetwork + "/service-types",
+			Title:             "Services are of an allowed type",
+			Severity:          reportsv1alpha1.SeverityMedium,
+			Kinds:             []Kind{KindService},
+			Expression:        "object.?spec.?type.orValue('ClusterIP') in " + quoteList(types),
+			Message:           "the Service type must be one of " + list,
+			MessageExpression: "'Service type ' + string(object.?spec.?type.orValue('ClusterIP')) + ' is not allowed; allowed: " + list + "'",
+			Remediation:       "Use a Service of type " + list + "; expose workloads through the approved ingress path.",
+		})
+	}
+	if len(n.DisallowedPorts) > 0 {
+		ports := make([]string, len(n.DisallowedPorts))
+		for i, p := range n.DisallowedPorts {
+			ports[i] = strconv.Itoa(int(p))
+		}
+		list := "[" + strings.Join(ports, ", ") + "]"
+		// Heterogeneous equality: a named targetPort is never in the list.
+		svc := "object.?spec.?ports.orValue([]).all(p, !(p.?port.orValue(0) in " + list + ") && " +
+			"!(p.?targetPort.orValue(0) in " + list + ") && !(p.?nodePort.orValue(0) in " + list + "))"
+		ctr := every{"containers", "c", "c.?ports.orValue([]).all(p, !(p.?containerPort.orValue(0) in " + list +
+			") && !(p.?hostPort.orValue(0) in " + list + "))"}
+		out = append(out, &Rule{
+			ID:          CategoryNetwork + "/disallowed-ports",
+			Title:       "No Service or container uses a disallowed port",
+			Severity:    reportsv1alpha1.SeverityMedium,
+			Kinds:       append([]Kind{KindService}, PodKinds...),
+			Expression:  "object.kind == 'Service' ? " + svc + " : " + ctr.expression(),
+			every:       ctr, // for pod kinds
+			Message:     "a port is disallowed (disallowed: " + strings.Join(ports, ", ") + ")",
+			Remediation: "Move the service off ports " + strings.Join(ports, ", ") + "; remote shells and legacy file sharing must not be exposed.",
+		})
+	}
+	return out
+}
+
+// DefaultDeny reports whether a NetworkPolicy denies all ingress to every
+// pod of its namespace: an empty pod selector, Ingress among its policy
+// types (or none given) and no ingress rules.
+func DefaultDeny(p *networkingv1.NetworkPolicy) bool {
+	sel := p.Spec.PodSelector
+	if len(sel.MatchLabels) > 0 || len(sel.MatchExpressions) > 0 {
+		return false
+	}
+	ingress := len(p.Spec.PolicyTypes) == 0 || slices.Contains(p.Spec.PolicyTypes, networkingv1.PolicyTypeIngress)
+	return ingress && len(p.Spec.Ingress) == 0
+}
+
+func networkClusterRules(n *kspecv1alpha1.NetworkRequirements) []*Rule {
+	var out []*Rule
+	if n.DefaultDeny {
+		out = append(out, &Rule{
+			ID:          CategoryNetwork + "/default-deny",
+			Title:       "Every namespace denies ingress by default",
+			Severity:    reportsv1alpha1.SeverityHigh,
+			Remediation: "Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress] and no ingress rules to the namespace, then allow the traffic it needs explicitly.",
+			cluster: func(c *Cluster) []Finding {
+				out := make([]Finding, 0, len(c.Namespaces))
+				for _, ns := range c.Namespaces {
+					o := ObjectRef{APIVersion: "v1", Kind: "Namespace", Name: ns.Name}
+					i := slices.IndexFunc(c.NetworkPolicies, func(p networkingv1.NetworkPolicy) bool {
+						return p.Namespace == ns.Name && DefaultDeny(&p)
+					})
+					if i < 0 {
+						out = append(out, fail(o, "namespace %s has no default-deny NetworkPolicy", ns.Name))
+						continue
+					}
+					out = append(out, pass(o, "NetworkPolicy %s denies ingress by default", c.NetworkPolicies[i].Name))
+				}
+				return out
+			},
+		})
+	}
+	if len(n.RequiredPolicies) > 0 {
+		out = append(out, &Rule{
+			ID:          CategoryNetwork + "/required-policies",
+			Title:       "The required NetworkPolicies exist",
+			Severity:    reportsv1alpha1.SeverityHigh,
+			Remediation: "Create the missing NetworkPolicies.",
+			cluster: func(c *Cluster) []Finding {
+				out := make([]Finding, 0, len(n.RequiredPolicies))
+				for _, rp := range n.RequiredPolicies {
+					o := ObjectRef{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy", Namespace: rp.Namespace, Name: rp.Name}
+					found := slices.ContainsFunc(c.NetworkPolicies, func(p networkingv1.NetworkPolicy) bool {
+						return p.Name == rp.Name && (rp.Namespace == "" || p.Namespace == rp.Namespace)
+					})
+					if found {
+						out = append(out, pass(o, "NetworkPolicy %s exists", rp.Name))
+					} else {
+						out = append(out, fail(o, "NetworkPolicy %s is missing%s", rp.Name, in(rp.Namespace)))
+					}
+				}
+				return out
+			},
+		})
+	}
+	return out
+}
+
+func in(ns string) string {
+	if ns == "" {
+		return ""
+	}
+	return " in " + ns
+}
+
+var networkFamily = family{
+	category: CategoryNetwork,
+	names: func() []string {
+		return []string{"default-deny", "required-policies", "service-types", "disallowed-ports"}
+	},
+	compile: func(req *kspecv1alpha1.Requirements) ([]*Rule, error) {
+		if req.Network == nil {
+			return nil, nil
+		}
+		return append(networkClusterRules(req.Network), networkObjectRules(req.Network)...), nil
+	},
+}
