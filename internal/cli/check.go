@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"strings"
 	"sync"
@@ -193,7 +194,7 @@ func check(rep *checkReport, set *rules.Set, srcs []source, in rules.Input, emit
 			}
 		}
 	}
-	in.NamespaceLabels = func(ns string) map[string]string { return nsLabels[ns] }
+	in.NamespaceLabels = func(ns string) (map[string]string, bool) { return nsLabels[ns], true }
 
 	// Decoding dominates and documents are independent: every CPU takes a
 	// share of a window, and the window's results go out in input order.
@@ -327,7 +328,7 @@ func checkChunk(set *rules.Set, c validate.Chunk, in rules.Input) chunkResult {
 			continue
 		}
 		out.sum.Objects++
-		for _, r := range set.Evaluate(o.Object.Object, in) {
+		for _, r := range set.Evaluate(defaultNamespace(o.Object.Object), in) {
 			out.sum.count(r.Status)
 			out.results = append(out.results, checkResult{
 				Rule: r.Rule.ID, Severity: string(r.Rule.Severity), Status: string(r.Status), Object: r.Object,
@@ -335,6 +336,27 @@ func checkChunk(set *rules.Set, c validate.Chunk, in rules.Input) chunkResult {
 			})
 		}
 	}
+	return out
+}
+
+// defaultNamespace puts a namespaced object without a namespace in
+// default, as kubectl apply reads it; obj itself is not modified.
+func defaultNamespace(obj map[string]any) map[string]any {
+	u := unstructured.Unstructured{Object: obj}
+	if u.GetNamespace() != "" {
+		return obj
+	}
+	if k, ok := rules.LookupKind(u.GetAPIVersion(), u.GetKind()); !ok || !k.Namespaced {
+		return obj
+	}
+	out := maps.Clone(obj)
+	meta, _ := obj["metadata"].(map[string]any)
+	meta = maps.Clone(meta)
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	meta["namespace"] = "default"
+	out["metadata"] = meta
 	return out
 }
 

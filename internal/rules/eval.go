@@ -18,7 +18,6 @@ package rules
 
 import (
 	"fmt"
-	"maps"
 	"time"
 
 	"github.com/google/cel-go/cel"
@@ -26,20 +25,27 @@ import (
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
 	"github.com/google/cel-go/interpreter"
+	"k8s.io/apimachinery/pkg/labels"
 )
 
 // An Input is what evaluation needs besides the object.
 type Input struct {
 	// Now decides which exemptions are live.
 	Now time.Time
-	// NamespaceLabels returns a namespace's labels; nil, or a namespace it
-	// does not know, means no labels.
-	NamespaceLabels func(namespace string) map[string]string
+	// NamespaceLabels returns a namespace's labels, and whether it knows
+	// the namespace. The labels of an unknown namespace (or of every
+	// namespace, when nil) cannot be judged by a namespace selector, so the
+	// object is evaluated as in scope: a gate never passes what it did not
+	// check. Callers that evaluate offline warn about the namespaces they
+	// did not know.
+	NamespaceLabels func(namespace string) (labels map[string]string, known bool)
 }
 
 // Evaluate evaluates the object rules that apply to the object's kind. The
 // object is unstructured content, as decoded from JSON or YAML, and is not
-// modified. An object no rule applies to yields no results. Evaluate is
+// modified. A namespaced object is judged in the namespace its metadata
+// names: defaulting an empty one (kubectl's "default") is the reader's
+// business, not the engine's. An object no rule applies to yields no results. Evaluate is
 // safe for concurrent use: kspec check runs it on every CPU.
 func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 	apiVersion, _ := obj["apiVersion"].(string)
@@ -51,18 +57,6 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 	meta, _ := obj["metadata"].(map[string]any)
 	name, _ := meta["name"].(string)
 	ns, _ := meta["namespace"].(string)
-	if ns == "" && rs[0].namespaced(apiVersion, kind) {
-		// A namespaced object without a namespace goes to default, as
-		// kubectl apply and kyverno apply read it.
-		ns = "default"
-		meta = maps.Clone(meta)
-		if meta == nil {
-			meta = map[string]any{}
-		}
-		meta["namespace"] = ns
-		obj = maps.Clone(obj)
-		obj["metadata"] = meta
-	}
 	ref := ObjectRef{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name}
 	results := make([]Result, len(rs))
 	for i, r := range rs {
@@ -74,13 +68,18 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 		governed = name
 	}
 	if governed != "" {
-		var nsLabels map[string]string
-		if kind == KindNamespace.Kind {
-			nsLabels = stringMap(meta["labels"])
-		} else if in.NamespaceLabels != nil {
-			nsLabels = in.NamespaceLabels(governed)
+		inScope := s.Scope.Names(governed)
+		if inScope && s.Scope.selector != nil {
+			switch {
+			case kind == KindNamespace.Kind:
+				inScope = s.Scope.selector.Matches(labels.Set(stringMap(meta["labels"])))
+			case in.NamespaceLabels != nil:
+				if nsLabels, known := in.NamespaceLabels(governed); known {
+					inScope = s.Scope.selector.Matches(labels.Set(nsLabels))
+				}
+			}
 		}
-		if !s.Scope.Contains(governed, nsLabels) {
+		if !inScope {
 			for i := range results {
 				results[i].Status = Skip
 				results[i].Message = fmt.Sprintf("namespace %s is out of scope", governed)

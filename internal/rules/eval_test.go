@@ -49,7 +49,7 @@ func TestScopeAndExemptions(t *testing.T) {
 	eval := func(ns string, podLabels map[string]any, now time.Time) Result {
 		p := pod("ghcr.io/acme/app")
 		p["metadata"] = map[string]any{"name": "p", "namespace": ns, "labels": podLabels}
-		rs := set.Evaluate(p, Input{Now: now, NamespaceLabels: func(n string) map[string]string { return labels[n] }})
+		rs := set.Evaluate(p, Input{Now: now, NamespaceLabels: func(n string) (map[string]string, bool) { l, ok := labels[n]; return l, ok }})
 		require.Len(t, rs, 1)
 		return rs[0]
 	}
@@ -66,9 +66,8 @@ func TestScopeAndExemptions(t *testing.T) {
 	p := pod("x")
 	delete(p["metadata"].(map[string]any), "namespace")
 	rs := set.Evaluate(p, Input{Now: before})
-	assert.Equal(t, "default", rs[0].Object.Namespace)
-	_, has := p["metadata"].(map[string]any)["namespace"]
-	assert.False(t, has, "Evaluate must not modify its input")
+	assert.Empty(t, rs[0].Object.Namespace, "defaulting the namespace is the reader's business")
+	assert.Equal(t, Fail, rs[0].Status)
 }
 
 // TestBatchesAgreeWithRules checks, on every pod of the agreement corpus,

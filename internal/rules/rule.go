@@ -72,6 +72,20 @@ var (
 	KindClusterRole           = Kind{"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false}
 )
 
+// knownKinds are every kind some rule can apply to.
+var knownKinds = []Kind{KindPod, KindDeployment, KindStatefulSet, KindDaemonSet, KindReplicaSet, KindReplicationController, KindJob, KindCronJob, KindService, KindNamespace, KindRole, KindClusterRole}
+
+// LookupKind returns the kind of objects of apiVersion and kind, when some
+// rule can apply to them.
+func LookupKind(apiVersion, kind string) (Kind, bool) {
+	for _, k := range knownKinds {
+		if k.Kind == kind && k.APIVersion() == apiVersion {
+			return k, true
+		}
+	}
+	return Kind{}, false
+}
+
 // PodKinds are the kinds that are or carry a pod spec.
 var PodKinds = []Kind{KindPod, KindDeployment, KindStatefulSet, KindDaemonSet, KindReplicaSet, KindReplicationController, KindJob, KindCronJob}
 
