@@ -44,6 +44,7 @@ func admissionRules(a *kspecv1alpha1.AdmissionRequirements) ([]*Rule, error) {
 			Title:       "The required admission webhooks are installed",
 			Severity:    reportsv1alpha1.SeverityHigh,
 			Remediation: "Install the admission controllers the specification requires (for example Kyverno).",
+			reads:       []string{"MutatingWebhooks", "ValidatingWebhooks"},
 			cluster: func(c *Cluster) []Finding {
 				out := make([]Finding, 0, len(a.Required))
 				for i, w := range a.Required {
@@ -75,6 +76,7 @@ func admissionRules(a *kspecv1alpha1.AdmissionRequirements) ([]*Rule, error) {
 			Title:       "Enough admission policies are in place",
 			Severity:    reportsv1alpha1.SeverityMedium,
 			Remediation: "Render and apply the specification's policies (kspec render), and the named policies.",
+			reads:       []string{"Policies"},
 			cluster: func(c *Cluster) []Finding {
 				var out []Finding
 				if len(c.Policies) < int(p.MinCount) {

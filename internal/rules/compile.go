@@ -18,17 +18,75 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/cel-go/cel"
 	"github.com/pkg/errors"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 )
+
+// RuleIDs are every rule id the engine can compile, by category: what a
+// check reference (an exemption's rules, a compliance control's checks)
+// may name.
+func RuleIDs() map[string][]string {
+	out := map[string][]string{}
+	for _, f := range families {
+		for _, n := range f.names() {
+			out[f.category] = append(out[f.category], f.category+"/"+n)
+		}
+	}
+	for c := range out {
+		slices.Sort(out[c])
+	}
+	return out
+}
+
+// checkRef says what is wrong with a check reference: a category, or a
+// rule id the engine knows.
+func checkRef(ref string, ids map[string][]string) error {
+	category, _, hasRule := strings.Cut(ref, "/")
+	known, ok := ids[category]
+	switch {
+	case !ok:
+		cs := slices.Sorted(maps.Keys(ids))
+		return errors.Errorf("unknown check category %q; the categories are %s", category, strings.Join(cs, ", "))
+	case hasRule && !slices.Contains(known, ref):
+		return errors.Errorf("unknown rule %q; the rules of %s are %s", ref, category, strings.Join(known, ", "))
+	}
+	return nil
+}
+
+// checkRefs checks every check reference of the spec: a typo would match
+// nothing, silently.
+func checkRefs(s kspecv1alpha1.ClusterSpecificationSpec) error {
+	ids := RuleIDs()
+	for i, e := range s.Exemptions {
+		for j, ref := range e.Rules {
+			if err := checkRef(string(ref), ids); err != nil {
+				return errors.Wrapf(err, "exemptions[%d] (%s).rules[%d]", i, e.Name, j)
+			}
+		}
+	}
+	if m := s.Compliance; m != nil {
+		for i, f := range m.Frameworks {
+			for j, c := range f.Controls {
+				for k, ref := range c.Checks {
+					if err := checkRef(string(ref), ids); err != nil {
+						return errors.Wrapf(err, "compliance.frameworks[%d] (%s).controls[%d] (%s).checks[%d]", i, f.Name, j, c.ID, k)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
 
 // namespaceOf is CEL for the namespace an object is governed in: its own,
 // or its name for a Namespace.
@@ -48,7 +106,10 @@ type Spec struct {
 // Claim reports whether the spec is a namespaced claim.
 func (s Spec) Claim() bool { return s.Namespace != "" }
 
-// A Set is a compiled specification.
+// A Set is a compiled specification. It is immutable once compiled, shares
+// nothing mutable with its input or with other sets, and is safe for
+// concurrent use: a webhook swaps sets while requests read them. Its
+// exported fields and rules are read-only.
 type Set struct {
 	Name      string
 	Namespace string // of a claim
@@ -61,6 +122,8 @@ type Set struct {
 	Exemptions []*Exemption
 	// Variables the object rules of pod kinds use, in order.
 	Variables []Variable
+	// Activation windows; nil means always active.
+	Activation *Activation
 	// Warnings are parts of the spec the set does not cover.
 	Warnings []string
 
@@ -95,6 +158,7 @@ var families = []family{versionFamily, podSecurityFamily, networkFamily, workloa
 
 // Compile compiles a specification. Errors name the spec field at fault.
 func Compile(s Spec) (*Set, error) {
+	s.Spec = *s.Spec.DeepCopy() // the set must not alias its input
 	set := &Set{Name: s.Name, Namespace: s.Namespace, Mode: kspecv1alpha1.ModeMonitor}
 	if e := s.Spec.Enforcement; e != nil {
 		if e.Mode != "" {
@@ -107,6 +171,9 @@ func Compile(s Spec) (*Set, error) {
 		return nil, err
 	}
 	set.Scope = scope
+	if set.Activation, err = newActivation(s.Spec.Activation); err != nil {
+		return nil, err
+	}
 
 	for _, f := range families {
 		rs, err := f.compile(&s.Spec.Requirements)
@@ -126,6 +193,9 @@ func Compile(s Spec) (*Set, error) {
 		set.Warnings = append(set.Warnings, fmt.Sprintf("policyTemplate %s is not applied: only this specification's own requirements are compiled", s.Spec.PolicyTemplate.Name))
 	}
 
+	if err := checkRefs(s.Spec); err != nil {
+		return nil, err
+	}
 	for i := range s.Spec.Exemptions {
 		e, err := newExemption(s.Spec.Exemptions[i])
 		if err != nil {
@@ -181,6 +251,12 @@ func (s *Set) build() error {
 			return errors.Errorf("rule %s is defined twice", r.ID)
 		}
 		seen[r.ID] = true
+		r.Kinds = slices.Clone(r.Kinds) // rules must not alias PodKinds or each other
+		for _, e := range s.Exemptions {
+			if e.Covers(r) {
+				r.exemptions = append(r.exemptions, e)
+			}
+		}
 		if r.ClusterLevel() {
 			continue
 		}
@@ -247,6 +323,56 @@ func (s *Set) build() error {
 		e.program = p
 	}
 	return nil
+}
+
+// String names the set: its name, or namespace/name for a claim.
+func (s *Set) String() string {
+	if s.Namespace != "" {
+		return s.Namespace + "/" + s.Name
+	}
+	return s.Name
+}
+
+// Kinds are the kinds the set's object rules govern, each once, in the
+// order of knownKinds: what a scanner lists (and needs RBAC for) and what
+// a webhook is sent.
+func (s *Set) Kinds() []Kind {
+	return slices.DeleteFunc(slices.Clone(knownKinds), func(k Kind) bool { return !s.Governs(k.APIVersion(), k.Kind) })
+}
+
+// MatchRules are the admission rules that send every governed kind to an
+// enforcement point (a webhook configuration's rules).
+func (s *Set) MatchRules() []admissionregistrationv1.RuleWithOperations {
+	return MatchRules(s.Kinds())
+}
+
+// ClusterReads are the fields of Cluster the set's cluster-level rules
+// read, sorted: what a scanner must fill (and list).
+func (s *Set) ClusterReads() []string {
+	var out []string
+	for _, r := range s.Rules {
+		for _, f := range r.reads {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// NextChange is the first moment after now at which the set's verdicts or
+// decisions can change by the clock alone: a live exemption expires, or an
+// activation window opens or closes (within a week). The composition
+// function sets its response TTL to it, so policies are re-rendered on time.
+func (s *Set) NextChange(now time.Time) (time.Time, bool) {
+	next, ok := s.Activation.NextChange(now)
+	for _, e := range s.Exemptions {
+		if t := e.ExpiresAt.Time; t.After(now) && (!ok || t.Before(next)) {
+			next, ok = t, true
+		}
+	}
+	return next, ok
 }
 
 func (s *Set) addToBatch(r *Rule) {

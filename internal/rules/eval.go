@@ -180,8 +180,8 @@ func (s *Set) evaluate(r *Rule, e *evaluation, now time.Time) (Status, string, s
 			return Skip, "the rule does not apply to this object", ""
 		}
 	}
-	for _, e := range s.Exemptions {
-		if !e.Covers(r) || !e.Live(now) {
+	for _, e := range r.exemptions {
+		if !e.Live(now) {
 			continue
 		}
 		hit, known := exempt[e]

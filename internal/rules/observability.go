@@ -51,6 +51,7 @@ func observabilityRules(o *kspecv1alpha1.ObservabilityRequirements) []*Rule {
 			Title:       "The required metrics providers run",
 			Severity:    reportsv1alpha1.SeverityMedium,
 			Remediation: "Install the missing metrics providers: " + strings.Join(m.Providers, ", ") + ".",
+			reads:       []string{"APIServices", "Workloads"},
 			cluster: func(c *Cluster) []Finding {
 				if len(m.Providers) == 0 {
 					return []Finding{fail(ObjectRef{}, "metrics are required but no provider is named")}
@@ -74,6 +75,7 @@ func observabilityRules(o *kspecv1alpha1.ObservabilityRequirements) []*Rule {
 			Title:       "The API server writes an audit log, kept long enough",
 			Severity:    reportsv1alpha1.SeverityMedium,
 			Remediation: fmt.Sprintf("Start kube-apiserver with --audit-policy-file, --audit-log-path and --audit-log-maxage=%d (or enable audit logging in the managed service).", days),
+			reads:       []string{"ControlPlanePods"},
 			cluster: func(c *Cluster) []Finding {
 				if len(c.ControlPlanePods) == 0 {
 					return []Finding{{Status: Warn, Message: "the API server does not run in the cluster (a managed control plane): verify audit logging with the provider"}}

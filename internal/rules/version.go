@@ -94,6 +94,7 @@ func versionRule(k *kspecv1alpha1.KubernetesRequirements) (*Rule, error) {
 		Title:       "The cluster runs a supported Kubernetes version",
 		Severity:    reportsv1alpha1.SeverityCritical,
 		Remediation: fmt.Sprintf("Upgrade the control plane to a Kubernetes version %s that is not excluded.", want),
+		reads:       []string{"Version"},
 		cluster: func(c *Cluster) []Finding {
 			v, err := parseRelease(c.Version)
 			if err != nil {
