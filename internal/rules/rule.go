@@ -123,6 +123,7 @@ type Rule struct {
 
 	// cluster evaluates a cluster-level rule over a snapshot.
 	cluster func(*Cluster) []Finding
+	reads   []string // the Cluster fields a cluster-level rule reads
 
 	// every, when set, says that on pod kinds the expression means
 	// variables.<list>.all(<v>, <pred>): kspec evaluates it in one pass
