@@ -55,20 +55,34 @@ func networkObjectRules(n *kspecv1alpha1.NetworkRequirements) []*Rule {
 			ports[i] = strconv.Itoa(int(p))
 		}
 		list := "[" + strings.Join(ports, ", ") + "]"
+		bad := func(field string) string { return "p.?" + field + ".orValue(0) in " + list }
 		// Heterogeneous equality: a named targetPort is never in the list.
-		svc := "object.?spec.?ports.orValue([]).all(p, !(p.?port.orValue(0) in " + list + ") && " +
-			"!(p.?targetPort.orValue(0) in " + list + ") && !(p.?nodePort.orValue(0) in " + list + "))"
-		ctr := every{"containers", "c", "c.?ports.orValue([]).all(p, !(p.?containerPort.orValue(0) in " + list +
-			") && !(p.?hostPort.orValue(0) in " + list + "))"}
+		svcBad := bad("port") + " || " + bad("targetPort") + " || " + bad("nodePort")
+		ctrBad := bad("containerPort") + " || " + bad("hostPort")
+		svc := "object.?spec.?ports.orValue([]).all(p, !(" + svcBad + "))"
+		ctr := every{"containers", "c", "c.?ports.orValue([]).all(p, !(" + ctrBad + "))"}
+		// uses names the offending fields of port p, such as "targetPort 22".
+		uses := func(fields ...string) string {
+			var alts []string
+			for _, f := range fields {
+				alts = append(alts, "("+bad(f)+" ? '"+f+" ' + string(p."+f+") : '')")
+			}
+			return "[" + strings.Join(alts, ", ") + "].filter(s, s != '').join(', ')"
+		}
+		svcCulprits := "object.?spec.?ports.orValue([]).filter(p, " + svcBad + ").map(p, 'Service port ' + " +
+			"(p.?name.orValue('') != '' ? p.name : string(p.?port.orValue(0))) + ' uses ' + " + uses("port", "targetPort", "nodePort") + ")"
+		ctrCulprits := "variables.containers.filter(c, c.?ports.orValue([]).exists(p, " + ctrBad + ")).map(c, 'container ' + c.?name.orValue('') + ' uses ' + " +
+			"c.ports.filter(p, " + ctrBad + ").map(p, " + uses("containerPort", "hostPort") + ").join(', '))"
 		out = append(out, &Rule{
-			ID:          CategoryNetwork + "/disallowed-ports",
-			Title:       "No Service or container uses a disallowed port",
-			Severity:    reportsv1alpha1.SeverityMedium,
-			Kinds:       append([]Kind{KindService}, PodKinds...),
-			Expression:  "object.kind == 'Service' ? " + svc + " : " + ctr.expression(),
-			every:       ctr, // for pod kinds
-			Message:     "a port is disallowed (disallowed: " + strings.Join(ports, ", ") + ")",
-			Remediation: "Move the service off ports " + strings.Join(ports, ", ") + "; remote shells and legacy file sharing must not be exposed.",
+			ID:                CategoryNetwork + "/disallowed-ports",
+			Title:             "No Service or container uses a disallowed port",
+			Severity:          reportsv1alpha1.SeverityMedium,
+			Kinds:             append([]Kind{KindService}, PodKinds...),
+			Expression:        "object.kind == 'Service' ? " + svc + " : " + ctr.expression(),
+			every:             ctr, // for pod kinds
+			Message:           "a port is disallowed (disallowed: " + strings.Join(ports, ", ") + ")",
+			MessageExpression: "(object.kind == 'Service' ? " + svcCulprits + " : " + ctrCulprits + ").join('; ') + " + quote("; disallowed: "+strings.Join(ports, ", ")),
+			Remediation:       "Move the service off ports " + strings.Join(ports, ", ") + "; remote shells and legacy file sharing must not be exposed.",
 		})
 	}
 	return out
@@ -94,6 +108,7 @@ func networkClusterRules(n *kspecv1alpha1.NetworkRequirements) []*Rule {
 			Title:       "Every namespace denies ingress by default",
 			Severity:    reportsv1alpha1.SeverityHigh,
 			Remediation: "Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress] and no ingress rules to the namespace, then allow the traffic it needs explicitly.",
+			reads:       []string{"Namespaces", "NetworkPolicies"},
 			cluster: func(c *Cluster) []Finding {
 				out := make([]Finding, 0, len(c.Namespaces))
 				for _, ns := range c.Namespaces {
@@ -112,22 +127,48 @@ func networkClusterRules(n *kspecv1alpha1.NetworkRequirements) []*Rule {
 		})
 	}
 	if len(n.RequiredPolicies) > 0 {
+		var everywhere []string // names required in every namespace in scope
+		reads := []string{"NetworkPolicies"}
+		for _, rp := range n.RequiredPolicies {
+			if rp.Namespace == "" {
+				everywhere = append(everywhere, rp.Name)
+			}
+		}
+		if len(everywhere) > 0 {
+			reads = append([]string{"Namespaces"}, reads...)
+		}
 		out = append(out, &Rule{
 			ID:          CategoryNetwork + "/required-policies",
 			Title:       "The required NetworkPolicies exist",
 			Severity:    reportsv1alpha1.SeverityHigh,
 			Remediation: "Create the missing NetworkPolicies.",
+			reads:       reads,
 			cluster: func(c *Cluster) []Finding {
-				out := make([]Finding, 0, len(n.RequiredPolicies))
+				exists := func(ns, name string) bool {
+					return slices.ContainsFunc(c.NetworkPolicies, func(p networkingv1.NetworkPolicy) bool { return p.Namespace == ns && p.Name == name })
+				}
+				out := make([]Finding, 0, len(n.RequiredPolicies)+len(c.Namespaces))
 				for _, rp := range n.RequiredPolicies {
+					if rp.Namespace == "" {
+						continue
+					}
 					o := ObjectRef{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy", Namespace: rp.Namespace, Name: rp.Name}
-					found := slices.ContainsFunc(c.NetworkPolicies, func(p networkingv1.NetworkPolicy) bool {
-						return p.Name == rp.Name && (rp.Namespace == "" || p.Namespace == rp.Namespace)
-					})
-					if found {
-						out = append(out, pass(o, "NetworkPolicy %s exists", rp.Name))
+					if exists(rp.Namespace, rp.Name) {
+						out = append(out, pass(o, "NetworkPolicy %s exists in namespace %s", rp.Name, rp.Namespace))
 					} else {
-						out = append(out, fail(o, "NetworkPolicy %s is missing%s", rp.Name, in(rp.Namespace)))
+						out = append(out, fail(o, "NetworkPolicy %s is missing in namespace %s", rp.Name, rp.Namespace))
+					}
+				}
+				if len(everywhere) == 0 {
+					return out
+				}
+				for _, ns := range c.Namespaces {
+					o := ObjectRef{APIVersion: "v1", Kind: "Namespace", Name: ns.Name}
+					missing := slices.DeleteFunc(slices.Clone(everywhere), func(name string) bool { return exists(ns.Name, name) })
+					if len(missing) > 0 {
+						out = append(out, fail(o, "namespace %s has no NetworkPolicy %s", ns.Name, strings.Join(missing, ", ")))
+					} else {
+						out = append(out, pass(o, "namespace %s has NetworkPolicy %s", ns.Name, strings.Join(everywhere, ", ")))
 					}
 				}
 				return out
@@ -135,13 +176,6 @@ func networkClusterRules(n *kspecv1alpha1.NetworkRequirements) []*Rule {
 		})
 	}
 	return out
-}
-
-func in(ns string) string {
-	if ns == "" {
-		return ""
-	}
-	return " in " + ns
 }
 
 var networkFamily = family{

@@ -38,6 +38,14 @@ func atLeast(l kspecv1alpha1.PodSecurityLevel) []string {
 	return out
 }
 
+// lower is the less strict of two levels.
+func lower(a, b kspecv1alpha1.PodSecurityLevel) kspecv1alpha1.PodSecurityLevel {
+	if slices.Index(levels, b) < slices.Index(levels, a) {
+		return b
+	}
+	return a
+}
+
 // podSecurityRules compiles podSecurity into a rule per mode on Namespaces.
 func podSecurityRules(ps *kspecv1alpha1.PodSecurityRequirements) []*Rule {
 	var out []*Rule
@@ -54,22 +62,28 @@ func podSecurityRules(ps *kspecv1alpha1.PodSecurityRequirements) []*Rule {
 			continue
 		}
 		label := "pod-security.kubernetes.io/" + m.mode
-		allowed := quoteList(atLeast(m.level))
-		// Exemptions lower the level for their namespace, last one first so
-		// the first listed wins, as a lookup would.
+		value := "object.metadata.?labels[?" + quote(label) + "]"
+		allowed, required := quoteList(atLeast(m.level)), quote(string(m.level))
+		// Exemptions lower the level for their namespace in every mode, as
+		// Pod Security Admission's exemptions do, and never raise it. Last
+		// one first, so the first listed wins, as a lookup would.
 		for i := len(ps.Exemptions) - 1; i >= 0; i-- {
 			e := ps.Exemptions[i]
-			allowed = fmt.Sprintf("(object.metadata.name == %s ? %s : %s)", quote(e.Namespace), quoteList(atLeast(e.Level)), allowed)
+			l := lower(m.level, e.Level)
+			ns := "object.metadata.name == " + quote(e.Namespace)
+			allowed = fmt.Sprintf("(%s ? %s : %s)", ns, quoteList(atLeast(l)), allowed)
+			required = fmt.Sprintf("(%s ? %s : %s)", ns, quote(string(l)), required)
 		}
 		out = append(out, &Rule{
-			ID:                CategoryPodSecurity + "/" + m.mode,
-			Title:             fmt.Sprintf("Namespaces %s Pod Security level %s", m.mode, m.level),
-			Severity:          m.severity,
-			Kinds:             []Kind{KindNamespace},
-			Expression:        "object.metadata.?labels[?" + quote(label) + "].orValue('') in " + allowed,
-			Message:           fmt.Sprintf("the namespace must be labelled %s=%s (or stricter)", label, m.level),
-			MessageExpression: "'namespace ' + object.metadata.name + ' has " + label + "=' + object.metadata.?labels[?" + quote(label) + "].orValue('<unset>') + ', below the required level'",
-			Remediation:       fmt.Sprintf("kubectl label namespace <name> %s=%s --overwrite", label, m.level),
+			ID:         CategoryPodSecurity + "/" + m.mode,
+			Title:      fmt.Sprintf("Namespaces %s Pod Security level %s", m.mode, m.level),
+			Severity:   m.severity,
+			Kinds:      []Kind{KindNamespace},
+			Expression: value + ".orValue('') in " + allowed,
+			Message:    fmt.Sprintf("the namespace must be labelled %s=%s (or stricter)", label, m.level),
+			MessageExpression: "'namespace ' + object.metadata.name + ' has " + label + "=' + " + value + ".orValue('<unset>') + " +
+				"', below the required level ' + " + required,
+			Remediation: fmt.Sprintf("kubectl label namespace <name> %s=%s --overwrite", label, m.level),
 		})
 	}
 	return out

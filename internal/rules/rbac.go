@@ -20,45 +20,48 @@ package rules
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/component-helpers/auth/rbac/validation"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	reportsv1alpha1 "github.com/kspec-io/kspec/apis/reports/v1alpha1"
 )
 
-// grants is CEL that is true when role rule r grants any of the forbidden
-// permission: wildcards in the role count, and a forbidden * is only
-// granted by a role that lists *.
-func grants(f kspecv1alpha1.RBACRule) string {
-	match := func(list, want string) string {
-		if want == "*" {
-			return "'*' in r.?" + list + ".orValue([])"
-		}
-		return "r.?" + list + ".orValue([]).exists(x, x == '*' || x == " + quote(want) + ")"
+// A spec's RBAC rule is matched as Kubernetes matches a request against a
+// role rule (docs/rules.md, RBAC): its apiGroup, resource and each verb are
+// the request's, "*" in the spec being the literal value "*", so only a
+// role's wildcard grants it. A role's "*/sub" grants every resource's
+// subresource sub; a role's resourceNames narrow a grant to those objects.
+
+// resourceGrants lists the role resources that grant resource: *, itself
+// and, for a subresource, */<subresource>.
+func resourceGrants(resource string) []string {
+	out := []string{"*", resource}
+	if _, sub, ok := strings.Cut(resource, "/"); ok && resource != "*/"+sub {
+		out = append(out, "*/"+sub)
 	}
-	var verbs []string
-	star := false
-	for _, v := range f.Verbs {
-		if v == "*" {
-			star = true
-			continue
-		}
-		verbs = append(verbs, v)
-	}
-	verb := "r.?verbs.orValue([]).exists(x, x == '*'"
-	if len(verbs) > 0 {
-		verb += " || x in " + quoteList(verbs)
-	}
-	verb += ")"
-	if star && len(verbs) == 0 {
-		verb = "'*' in r.?verbs.orValue([])"
-	}
-	return "(" + match("apiGroups", f.APIGroup) + " && " + match("resources", f.Resource) + " && " + verb + ")"
+	return out
 }
 
+// grants is CEL that is true when role rule r grants the forbidden rule's
+// group, resource and one of its verbs, on some object: resourceNames do
+// not narrow a forbidden rule away.
+func grants(f kspecv1alpha1.RBACRule) string {
+	in := func(list string, values []string) string {
+		return "r.?" + list + ".orValue([]).exists(x, x in " + quoteList(values) + ")"
+	}
+	verbs := []string{"*"}
+	for _, v := range f.Verbs {
+		if v != "*" {
+			verbs = append(verbs, v)
+		}
+	}
+	return "(" + in("apiGroups", []string{"*", f.APIGroup}) + " && " + in("resources", resourceGrants(f.Resource)) + " && " + in("verbs", verbs) + ")"
+}
+
+// describe writes an RBAC rule of the spec as group/resource [verbs].
 func describe(f kspecv1alpha1.RBACRule) string {
 	g := f.APIGroup
 	if g == "" {
@@ -67,6 +70,13 @@ func describe(f kspecv1alpha1.RBACRule) string {
 	return fmt.Sprintf("%s/%s [%s]", g, f.Resource, strings.Join(f.Verbs, ","))
 }
 
+// describeRoleRule is CEL writing role rule r as its fields, so a message
+// names the rule at fault.
+const describeRoleRule = "'{apiGroups: [' + r.?apiGroups.orValue([]).map(g, g == '' ? '\"\"' : g).join(', ') + " +
+	"'], resources: [' + r.?resources.orValue([]).join(', ') + " +
+	"'], verbs: [' + r.?verbs.orValue([]).join(', ') + ']' + " +
+	"(r.?resourceNames.orValue([]).size() > 0 ? ', resourceNames: [' + r.resourceNames.join(', ') + ']' : '') + '}'"
+
 // rbacObjectRules compiles rbac.forbiddenRules into a rule on roles.
 func rbacObjectRules(r *kspecv1alpha1.RBACRequirements) []*Rule {
 	if len(r.ForbiddenRules) == 0 {
@@ -74,9 +84,11 @@ func rbacObjectRules(r *kspecv1alpha1.RBACRequirements) []*Rule {
 	}
 	gs := make([]string, len(r.ForbiddenRules))
 	ds := make([]string, len(r.ForbiddenRules))
+	culprits := make([]string, len(r.ForbiddenRules))
 	for i, f := range r.ForbiddenRules {
 		gs[i] = grants(f)
 		ds[i] = describe(f)
+		culprits[i] = "object.?rules.orValue([]).filter(r, " + gs[i] + ").map(r, 'rule ' + " + describeRoleRule + " + " + quote(" grants forbidden "+ds[i]) + ")"
 	}
 	granted := strings.Join(gs, " || ")
 	list := strings.Join(ds, "; ")
@@ -86,26 +98,21 @@ func rbacObjectRules(r *kspecv1alpha1.RBACRequirements) []*Rule {
 		Severity: reportsv1alpha1.SeverityHigh,
 		Kinds:    []Kind{KindRole, KindClusterRole},
 		// The API server manages the system: ClusterRoles.
-		Conditions:  []string{"!(object.kind == 'ClusterRole' && object.metadata.name.startsWith('system:'))"},
-		Expression:  "object.?rules.orValue([]).all(r, !(" + granted + "))",
-		Message:     "the role grants a forbidden permission: " + list,
-		Remediation: "Narrow the role's apiGroups, resources and verbs so it grants none of: " + list + ".",
+		Conditions:        []string{"!(object.kind == 'ClusterRole' && object.metadata.name.startsWith('system:'))"},
+		Expression:        "object.?rules.orValue([]).all(r, !(" + granted + "))",
+		Message:           "the role grants a forbidden permission: " + list,
+		MessageExpression: "(" + strings.Join(culprits, " + ") + ").join('; ')",
+		Remediation:       "Narrow the role's apiGroups, resources and verbs so it grants none of: " + list + ".",
 	}}
 }
 
-// covers reports whether a role rule covers a required rule: wildcards
-// count, and every required verb is in the one rule.
-func covers(r rbacv1.PolicyRule, want kspecv1alpha1.RBACRule) bool {
-	has := func(list []string, v string) bool { return slices.Contains(list, "*") || slices.Contains(list, v) }
-	if !has(r.APIGroups, want.APIGroup) || !has(r.Resources, want.Resource) {
-		return false
-	}
-	for _, v := range want.Verbs {
-		if !has(r.Verbs, v) {
-			return false
-		}
-	}
-	return true
+// grantsAll reports whether a role's rules grant every verb of a required
+// rule on every object of its resource, as the API server's escalation
+// check decides it: rules of one role combine, and a rule narrowed by
+// resourceNames does not grant the verb on every object.
+func grantsAll(rules []rbacv1.PolicyRule, want kspecv1alpha1.RBACRule) bool {
+	ok, _ := validation.Covers(rules, []rbacv1.PolicyRule{{APIGroups: []string{want.APIGroup}, Resources: []string{want.Resource}, Verbs: want.Verbs}})
+	return ok
 }
 
 func rbacClusterRules(r *kspecv1alpha1.RBACRequirements) []*Rule {
@@ -117,21 +124,24 @@ func rbacClusterRules(r *kspecv1alpha1.RBACRequirements) []*Rule {
 		Title:       "Roles grant the required permissions",
 		Severity:    reportsv1alpha1.SeverityMedium,
 		Remediation: "Grant the missing permissions in a Role or ClusterRole.",
+		reads:       []string{"Roles", "ClusterRoles"},
 		cluster: func(c *Cluster) []Finding {
-			var rules []rbacv1.PolicyRule
-			for _, cr := range c.ClusterRoles {
-				rules = append(rules, cr.Rules...)
-			}
-			for _, ro := range c.Roles {
-				rules = append(rules, ro.Rules...)
-			}
 			out := make([]Finding, 0, len(r.MinimumRules))
+		next:
 			for _, want := range r.MinimumRules {
-				if slices.ContainsFunc(rules, func(pr rbacv1.PolicyRule) bool { return covers(pr, want) }) {
-					out = append(out, pass(ObjectRef{}, "a role grants %s", describe(want)))
-				} else {
-					out = append(out, fail(ObjectRef{}, "no role grants %s", describe(want)))
+				for _, cr := range c.ClusterRoles {
+					if grantsAll(cr.Rules, want) {
+						out = append(out, pass(ObjectRef{}, "ClusterRole %s grants %s", cr.Name, describe(want)))
+						continue next
+					}
 				}
+				for _, ro := range c.Roles {
+					if grantsAll(ro.Rules, want) {
+						out = append(out, pass(ObjectRef{}, "Role %s/%s grants %s", ro.Namespace, ro.Name, describe(want)))
+						continue next
+					}
+				}
+				out = append(out, fail(ObjectRef{}, "no Role or ClusterRole grants %s", describe(want)))
 			}
 			return out
 		},

@@ -111,7 +111,8 @@ type PodSecurityRequirements struct {
 	// +optional
 	Warn PodSecurityLevel `json:"warn,omitempty"`
 
-	// Exemptions allow a namespace a different enforce level.
+	// Exemptions allow a namespace a lower level, in every mode (enforce,
+	// audit and warn alike), as Pod Security Admission's exemptions do.
 	// +optional
 	// +listType=map
 	// +listMapKey=namespace
@@ -119,14 +120,15 @@ type PodSecurityRequirements struct {
 	Exemptions []PodSecurityExemption `json:"exemptions,omitempty"`
 }
 
-// A PodSecurityExemption allows one namespace its own enforce level.
+// A PodSecurityExemption allows one namespace a lower level in every mode.
 type PodSecurityExemption struct {
 	// Namespace is the exempted namespace.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Namespace string `json:"namespace"`
 
-	// Level is the enforce level this namespace must have instead.
+	// Level this namespace must have instead, in every mode whose required
+	// level is stricter. It never raises a mode's level.
 	Level PodSecurityLevel `json:"level"`
 
 	// Reason says why the exemption exists, for reviewers and reports.
@@ -142,11 +144,13 @@ type ServiceType string
 // NetworkRequirements require network isolation and restrict Services.
 type NetworkRequirements struct {
 	// DefaultDeny requires, in every namespace in scope, a NetworkPolicy that
-	// selects every pod and denies all ingress and egress it does not allow.
+	// selects every pod (an empty podSelector) and denies all ingress: Ingress
+	// among its policyTypes, or none given, and no ingress rules. Egress is
+	// not checked; require an egress policy by name in RequiredPolicies.
 	// +optional
 	DefaultDeny bool `json:"defaultDeny,omitempty"`
 
-	// RequiredPolicies are NetworkPolicies that must exist.
+	// RequiredPolicies are NetworkPolicies that must exist, by name.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
@@ -158,7 +162,11 @@ type NetworkRequirements struct {
 	// +listType=set
 	AllowedServiceTypes []ServiceType `json:"allowedServiceTypes,omitempty"`
 
-	// DisallowedPorts are ports no Service may expose, as port or targetPort.
+	// DisallowedPorts are ports no Service may use as its port, numeric
+	// targetPort or nodePort, and no container of a Pod or of the pod template
+	// of a Deployment, StatefulSet, DaemonSet, ReplicaSet,
+	// ReplicationController, Job or CronJob may use as its containerPort or
+	// hostPort. Init and ephemeral containers count.
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=256
@@ -174,7 +182,9 @@ type RequiredNetworkPolicy struct {
 	// +kubebuilder:validation:MaxLength=253
 	Name string `json:"name"`
 
-	// Namespace the policy must exist in. Empty means every namespace in scope.
+	// Namespace the policy must exist in, whether or not it is in scope.
+	// Empty means every namespace in scope: a NetworkPolicy acts only in its
+	// own namespace.
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	Namespace string `json:"namespace,omitempty"`
@@ -291,24 +301,29 @@ type ImageRules struct {
 	RequireDigests bool `json:"requireDigests,omitempty"`
 }
 
-// RBACRequirements require and forbid RBAC rules. Forbidden rules use
-// Kubernetes wildcard semantics: a role granting * on a resource grants
-// every verb on it. ClusterRoles named system:* are not checked for
-// forbidden rules.
+// RBACRequirements require and forbid RBAC rules. Rules are matched as
+// Kubernetes matches a request against a role rule: a role's * grants every
+// group, resource or verb, its */exec grants pods/exec, and a * in a rule
+// here is granted only by a role's *. ClusterRoles named system:* are not
+// checked for forbidden rules.
 type RBACRequirements struct {
-	// MinimumRules must each be granted by at least one Role or ClusterRole.
+	// MinimumRules must each be granted, every verb on every object of the
+	// resource, by at least one Role or ClusterRole; its rules combine, and a
+	// rule narrowed by resourceNames does not grant every object.
 	// +optional
 	// +kubebuilder:validation:MaxItems=128
 	MinimumRules []RBACRule `json:"minimumRules,omitempty"`
 
-	// ForbiddenRules must not be granted by any Role or ClusterRole.
+	// ForbiddenRules must not be granted by any rule of a Role or
+	// ClusterRole: a rule granting one of the verbs counts, even narrowed by
+	// resourceNames. Rules of only nonResourceURLs grant none.
 	// +optional
 	// +kubebuilder:validation:MaxItems=128
 	ForbiddenRules []RBACRule `json:"forbiddenRules,omitempty"`
 }
 
-// An RBACRule is an API group, a resource and verbs. "" is the core group;
-// "*" means every group, resource or verb.
+// An RBACRule is an API group, a resource and verbs. "" is the core group.
+// "*" is the wildcard: a role grants it only with its own *.
 type RBACRule struct {
 	// APIGroup of the resource: "" for the core group, "*" for all.
 	// +kubebuilder:validation:MaxLength=253
