@@ -44,7 +44,7 @@ func admissionRules(a *kspecv1alpha1.AdmissionRequirements) ([]*Rule, error) {
 			Title:       "The required admission webhooks are installed",
 			Severity:    reportsv1alpha1.SeverityHigh,
 			Remediation: "Install the admission controllers the specification requires (for example Kyverno).",
-			reads:       []string{"MutatingWebhooks", "ValidatingWebhooks"},
+			reads:       webhookReads(a.Required),
 			cluster: func(c *Cluster) []Finding {
 				out := make([]Finding, 0, len(a.Required))
 				for i, w := range a.Required {
@@ -108,4 +108,20 @@ var admissionFamily = family{
 		rs, err := admissionRules(req.Admission)
 		return rs, errors.Wrap(err, "admission")
 	},
+}
+
+// webhookReads are the webhook configuration lists the required webhooks
+// are looked up in.
+func webhookReads(ws []kspecv1alpha1.RequiredWebhook) []string {
+	var out []string
+	for _, w := range ws {
+		f := "ValidatingWebhooks"
+		if w.Type == "MutatingWebhookConfiguration" {
+			f = "MutatingWebhooks"
+		}
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -42,4 +42,6 @@ func TestAdmissionClusterRules(t *testing.T) {
 		"admission.controllers/policies":            Pass,
 		"admission.controllers/policies p1":         Pass,
 	}, clusterVerdicts(set, c))
+	assertReads(t, clusterRule(t, set, "admission.controllers/webhooks"), c)
+	assertReads(t, clusterRule(t, set, "admission.controllers/policies"), c)
 }

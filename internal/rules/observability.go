@@ -51,7 +51,7 @@ func observabilityRules(o *kspecv1alpha1.ObservabilityRequirements) []*Rule {
 			Title:       "The required metrics providers run",
 			Severity:    reportsv1alpha1.SeverityMedium,
 			Remediation: "Install the missing metrics providers: " + strings.Join(m.Providers, ", ") + ".",
-			reads:       []string{"APIServices", "Workloads"},
+			reads:       metricsReads(m.Providers),
 			cluster: func(c *Cluster) []Finding {
 				if len(m.Providers) == 0 {
 					return []Finding{fail(ObjectRef{}, "metrics are required but no provider is named")}
@@ -130,4 +130,16 @@ var observabilityFamily = family{
 		}
 		return observabilityRules(req.Observability), nil
 	},
+}
+
+// metricsReads are what finding the providers reads: workloads, and the
+// APIServices for metrics-server.
+func metricsReads(providers []string) []string {
+	if len(providers) == 0 {
+		return nil
+	}
+	if slices.Contains(providers, "metrics-server") {
+		return []string{"APIServices", "Workloads"}
+	}
+	return []string{"Workloads"}
 }

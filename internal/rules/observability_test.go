@@ -46,4 +46,7 @@ func TestObservabilityClusterRules(t *testing.T) {
 		"observability.validation/metrics metrics-server":      Fail,
 		"observability.validation/audit-log kube-apiserver-cp": Fail,
 	}, clusterVerdicts(set, c))
+	c.APIServices = []string{"v1beta1.metrics.k8s.io"}
+	assertReads(t, clusterRule(t, set, "observability.validation/metrics"), c)
+	assertReads(t, clusterRule(t, set, "observability.validation/audit-log"), c)
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 )
@@ -44,4 +45,5 @@ func TestVersion(t *testing.T) {
 		require.Len(t, fs, 1)
 		assert.Equal(t, want, fs[0].Status, v)
 	}
+	assertReads(t, r, &Cluster{Version: "v1.29.9", Namespaces: []corev1.Namespace{{}}})
 }
