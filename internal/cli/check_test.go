@@ -24,6 +24,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kspec-io/kspec/internal/report"
 )
 
 const strict = "../../examples/specs/strict.yaml"
@@ -105,11 +107,11 @@ func TestCheckBadSpec(t *testing.T) {
 func TestCheckJSONAndSARIF(t *testing.T) {
 	code, out, _ := run(t, rootPod, "check", "-f", strict, "-o", "json", "-")
 	require.Equal(t, ExitInvalid, code)
-	var rep checkReport
+	var rep report.Report
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Equal(t, "strict", rep.Specification)
 	assert.Equal(t, 1, rep.Summary.Objects)
-	assert.Len(t, rep.Results, rep.Summary.Pass+rep.Summary.Fail+rep.Summary.Skip+rep.Summary.Error)
+	assert.Len(t, rep.Results, rep.Summary.Pass+rep.Summary.Fail+rep.Summary.Warn+rep.Summary.Skip+rep.Summary.Error)
 	assert.Contains(t, rep.NotEvaluated, "kubernetes.version/supported")
 
 	code, out, _ = run(t, rootPod, "check", "-f", strict, "-o", "sarif", "-")

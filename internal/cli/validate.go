@@ -28,6 +28,7 @@ import (
 
 	"github.com/pkg/errors"
 
+	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/validate"
 )
 
@@ -77,7 +78,7 @@ func (c *validateCmd) Run(s streams, rc *exitCode) error {
 
 	sum := &validateSummary{Documents: []documentResult{}}
 	for _, src := range sources {
-		for _, d := range validate.Parse(src.name, src.data) {
+		for _, d := range manifest.Parse(src.name, src.data) {
 			sum.add(validateDocument(context.Background(), schema, d))
 		}
 	}
@@ -95,7 +96,7 @@ func (c *validateCmd) Run(s streams, rc *exitCode) error {
 	return sum.writeText(s.out, len(sources))
 }
 
-func validateDocument(ctx context.Context, schema *validate.Schema, d validate.Document) documentResult {
+func validateDocument(ctx context.Context, schema *validate.Schema, d manifest.Document) documentResult {
 	r := documentResult{Source: d.Source, Index: d.Index, Line: d.Line, Status: statusValid}
 	if d.Object != nil {
 		r.Kind, r.Name = d.Object.GetKind(), d.Object.GetName()

@@ -16,6 +16,7 @@ limitations under the License.
 
 // Package validate checks kspec manifests offline the way a kube-apiserver
 // does when they are applied (OpenAPI schema, defaults, unknown fields,
-// list-map keys and CEL rules) plus semantic checks the schema cannot
-// express, and locates every error at its line in the YAML source.
+// list-map keys and CEL rules) plus the semantic checks of package
+// specification, and locates every error at its line in the YAML source
+// (package manifest).
 package validate

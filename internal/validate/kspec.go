@@ -29,6 +29,8 @@ import (
 
 	xpextv1 "github.com/crossplane/crossplane/apis/v2/apiextensions/v1"
 
+	"github.com/kspec-io/kspec/internal/manifest"
+	"github.com/kspec-io/kspec/internal/specification"
 	"github.com/kspec-io/kspec/internal/xcrd"
 	xpkg "github.com/kspec-io/kspec/package"
 )
@@ -83,7 +85,7 @@ func ReadCRDs(fsys fs.FS) ([]*extv1.CustomResourceDefinition, error) {
 
 // A Problem is one reason a document is invalid.
 type Problem struct {
-	Position
+	manifest.Position
 	// Field is the path of the offending field; empty for the whole document.
 	Field string
 	// Message says what is wrong.
@@ -93,13 +95,13 @@ type Problem struct {
 // Check returns every problem with a document: decoding, schema and CEL
 // errors as the API server reports them, then semantic errors. The
 // document's object is not changed.
-func (s *Schema) Check(ctx context.Context, d Document) []Problem {
+func (s *Schema) Check(ctx context.Context, d manifest.Document) []Problem {
 	if d.Err != nil {
-		return []Problem{{Position: Position{Line: d.Line, Column: 1}, Message: d.Err.Error()}}
+		return []Problem{{Position: manifest.Position{Line: d.Line, Column: 1}, Message: d.Err.Error()}}
 	}
 	u := d.Object.DeepCopy()
 	errs := s.Validate(ctx, u)
-	errs = append(errs, Semantic(u)...)
+	errs = append(errs, specification.Semantic(u)...)
 	problems := make([]Problem, 0, len(errs))
 	for _, e := range errs {
 		if e.Field == "<nil>" { // A note about the whole object.

@@ -22,16 +22,19 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
+	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/rules"
+	"github.com/kspec-io/kspec/internal/specification"
 )
 
 // ReadSpecification reads the one ClusterSpecification or
-// ClusterSpecificationClaim in data, validates it as the API server would
-// and returns it defaulted. Other kinds in data are ignored. An invalid
-// specification is an error listing every problem with its position.
+// ClusterSpecificationClaim in a file's data, validates it as the API server
+// would, applies the schema's defaults and hands it to
+// specification.FromUnstructured, which every consumer shares. Other kinds
+// in data are ignored. An invalid specification is an error listing every
+// problem with its position.
 func ReadSpecification(ctx context.Context, source string, data []byte) (rules.Spec, error) {
 	crds, err := KspecCRDs()
 	if err != nil {
@@ -41,9 +44,9 @@ func ReadSpecification(ctx context.Context, source string, data []byte) (rules.S
 	if err != nil {
 		return rules.Spec{}, err
 	}
-	var found []Document
+	var found []manifest.Document
 	var problems []string
-	for _, d := range Parse(source, data) {
+	for _, d := range manifest.Parse(source, data) {
 		if d.Err != nil {
 			problems = append(problems, fmt.Sprintf("%s:%d: document %d: %v", source, d.Line, d.Index, d.Err))
 			continue
@@ -77,13 +80,6 @@ func ReadSpecification(ctx context.Context, source string, data []byte) (rules.S
 	}
 	u := d.Object.DeepCopy()
 	schema.Validate(ctx, u) // defaults, as the API server would
-	var cs kspecv1alpha1.ClusterSpecification
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &cs); err != nil {
-		return rules.Spec{}, errors.Wrapf(err, "cannot read specification %s", u.GetName())
-	}
-	spec := rules.Spec{Name: u.GetName(), Spec: cs.Spec}
-	if u.GroupVersionKind() == kspecv1alpha1.ClusterSpecificationClaimGroupVersionKind {
-		spec.Namespace = u.GetNamespace()
-	}
-	return spec, nil
+	spec, err := specification.FromUnstructured(u)
+	return spec, errors.Wrapf(err, "%s:%d", source, d.Line)
 }

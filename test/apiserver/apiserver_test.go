@@ -37,6 +37,7 @@ import (
 
 	kyvernov1 "github.com/kyverno/api/api/policies.kyverno.io/v1"
 
+	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/validate"
 	"github.com/kspec-io/kspec/test/harness"
 )
@@ -114,7 +115,7 @@ func skipShort(t *testing.T) {
 // as kubectl does, and returns the API server's error for each.
 func apply(t *testing.T, ctx context.Context, source string, data []byte) []error {
 	t.Helper()
-	docs := validate.Parse(source, data)
+	docs := manifest.Parse(source, data)
 	require.NotEmpty(t, docs, "no documents in %s", source)
 	errs := make([]error, len(docs))
 	for i, d := range docs {

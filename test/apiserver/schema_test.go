@@ -30,7 +30,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kspec-io/kspec/internal/validate"
+	"github.com/kspec-io/kspec/internal/manifest"
 )
 
 func TestXRDIsAccepted(t *testing.T) {
@@ -65,7 +65,7 @@ func TestExamplesAreAccepted(t *testing.T) {
 			for i, err := range apply(t, ctx, path, b) {
 				assert.NoError(t, err, "the API server rejects document %d", i)
 			}
-			for _, d := range validate.Parse(path, b) {
+			for _, d := range manifest.Parse(path, b) {
 				if schema.Knows(d.Object.GroupVersionKind()) {
 					assert.Empty(t, schema.Check(ctx, d), "kspec validate rejects document %d", d.Index)
 				}
@@ -300,7 +300,7 @@ func TestBadDocumentsAreRejected(t *testing.T) {
 				assert.Contains(t, errs[0].Error(), tc.api)
 			}
 
-			docs := validate.Parse(name, []byte(tc.doc))
+			docs := manifest.Parse(name, []byte(tc.doc))
 			problems := schema.Check(ctx, docs[0])
 			require.NotEmpty(t, problems, "kspec validate should reject this: %s", tc.reason)
 			found := false

@@ -55,7 +55,7 @@ import (
 
 	xpextv1 "github.com/crossplane/crossplane/apis/v2/apiextensions/v1"
 
-	"github.com/kspec-io/kspec/internal/validate"
+	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/xcrd"
 	"github.com/kspec-io/kspec/test/harness"
 )
@@ -122,7 +122,7 @@ func TestCrossplaneEstablishesTheXRD(t *testing.T) {
 			path := filepath.Join("../../examples/specs", f+".yaml")
 			b, err := os.ReadFile(path)
 			require.NoError(t, err)
-			for _, d := range validate.Parse(path, b) {
+			for _, d := range manifest.Parse(path, b) {
 				require.NoError(t, d.Err)
 				assert.NoError(t, k8s.Create(ctx, d.Object.DeepCopy(), client.FieldValidation(metav1.FieldValidationStrict)), "%s is rejected by the CRD Crossplane derived", path)
 			}

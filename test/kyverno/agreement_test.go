@@ -41,6 +41,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kspec-io/kspec/internal/cli"
+	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/render"
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/validate"
@@ -92,7 +93,7 @@ func readCorpus(t *testing.T) []object {
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		require.NoError(t, err)
-		for _, d := range validate.Parse(f, b) {
+		for _, d := range manifest.Parse(f, b) {
 			require.NoError(t, d.Err, f)
 			o := d.Object
 			ns := o.GetNamespace()
@@ -233,7 +234,7 @@ func namespaceValues(t *testing.T) (string, map[string]map[string]string) {
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		require.NoError(t, err)
-		for _, d := range validate.Parse(f, b) {
+		for _, d := range manifest.Parse(f, b) {
 			if d.Object.GetKind() == "Namespace" {
 				nss = append(nss, ns{Name: d.Object.GetName(), Labels: d.Object.GetLabels()})
 				labels[d.Object.GetName()] = d.Object.GetLabels()

@@ -17,10 +17,15 @@ limitations under the License.
 package v1alpha1
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
+	_ "time/tzdata" // Time zones must resolve on machines and images without zoneinfo.
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -64,4 +69,63 @@ func ValidateFieldRules(rules []FieldRule, p *field.Path) field.ErrorList {
 		}
 	}
 	return errs
+}
+
+// ValidateSpecification checks what the API server cannot: field rule
+// values against their keys, regular expressions that do not compile,
+// unknown time zones, invalid label selectors, contradictions, and a
+// ClusterSpecification based on itself. The API server accepts such a spec;
+// kspec would fail on it later. name is the specification's name; claim
+// says the spec is a ClusterSpecificationClaim's (whose bases are other
+// specs by construction). p is the path of spec.
+func ValidateSpecification(spec *ClusterSpecificationSpec, name string, claim bool, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if w := spec.Workloads; w != nil && w.Containers != nil {
+		cp := p.Child("workloads", "containers")
+		errs = append(errs, ValidateFieldRules(w.Containers.Required, cp.Child("required"))...)
+		errs = append(errs, ValidateFieldRules(w.Containers.Forbidden, cp.Child("forbidden"))...)
+	}
+	if a := spec.Admission; a != nil {
+		for i, r := range a.Required {
+			if _, err := regexp.Compile(r.NamePattern); err != nil {
+				errs = append(errs, field.Invalid(p.Child("admission", "required").Index(i).Child("namePattern"), r.NamePattern, "not a valid RE2 regular expression: "+err.Error()))
+			}
+		}
+	}
+	if a := spec.Activation; a != nil && a.TimeZone != "" {
+		if _, err := time.LoadLocation(a.TimeZone); err != nil {
+			errs = append(errs, field.Invalid(p.Child("activation", "timeZone"), a.TimeZone, "not an IANA time zone such as UTC or Europe/Berlin"))
+		}
+	}
+	if t := spec.Targets; t != nil {
+		errs = append(errs, validateSelector(t.Selector, p.Child("targets", "selector"))...)
+	}
+	if s := spec.NamespaceScope; s != nil {
+		errs = append(errs, validateSelector(s.Selector, p.Child("namespaceScope", "selector"))...)
+		for i, ns := range s.Exclude {
+			if slices.Contains(s.Include, ns) {
+				errs = append(errs, field.Invalid(p.Child("namespaceScope", "exclude").Index(i), ns, "namespace is also in include; exclude would win, so remove it from one list"))
+			}
+		}
+	}
+	for i, e := range spec.Exemptions {
+		for j, r := range e.Resources {
+			errs = append(errs, validateSelector(r.Selector, p.Child("exemptions").Index(i).Child("resources").Index(j).Child("selector"))...)
+		}
+	}
+	if b := spec.BasedOn; b != nil && !claim {
+		for i, base := range b.Specifications {
+			if base == name {
+				errs = append(errs, field.Invalid(p.Child("basedOn", "specifications").Index(i), base, fmt.Sprintf("%s cannot be based on itself", base)))
+			}
+		}
+	}
+	return errs
+}
+
+func validateSelector(s *metav1.LabelSelector, p *field.Path) field.ErrorList {
+	if s == nil {
+		return nil
+	}
+	return metav1validation.ValidateLabelSelector(s, metav1validation.LabelSelectorValidationOptions{}, p)
 }

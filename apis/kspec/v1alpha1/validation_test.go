@@ -18,11 +18,14 @@ package v1alpha1
 
 import (
 	"encoding/json"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/utils/ptr"
 )
@@ -118,5 +121,105 @@ func TestValidateFieldRules(t *testing.T) {
 				t.Errorf("%s\nValidateFieldRules(): -want, +got:\n%s", tc.reason, diff)
 			}
 		})
+	}
+}
+
+func TestValidateSpecification(t *testing.T) {
+	p := field.NewPath("spec")
+	bad := &metav1.LabelSelector{MatchLabels: map[string]string{"not a key!": "x"}}
+	cases := map[string]struct {
+		reason string
+		spec   ClusterSpecificationSpec
+		name   string
+		claim  bool
+		want   field.ErrorList
+	}{
+		"Valid": {
+			reason: "A spec with every checked field set well has no errors.",
+			name:   "prod",
+			spec: ClusterSpecificationSpec{
+				Requirements: Requirements{
+					Workloads: &WorkloadRequirements{Containers: &ContainerRules{Required: []FieldRule{{Key: FieldRunAsNonRoot, Value: ptr.To(BoolValue(true))}}}},
+					Admission: &AdmissionRequirements{Required: []RequiredWebhook{{NamePattern: "^kyverno-.*$"}}},
+				},
+				Activation:     &Activation{TimeZone: "Europe/Berlin"},
+				NamespaceScope: &NamespaceScope{Include: []string{"a"}, Exclude: []string{"b"}, Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"env": "prod"}}},
+				BasedOn:        &BasedOn{Specifications: []string{"baseline"}},
+			},
+		},
+		"FieldRules": {
+			reason: "Field rules are checked at their path under spec.",
+			spec: ClusterSpecificationSpec{Requirements: Requirements{Workloads: &WorkloadRequirements{Containers: &ContainerRules{
+				Forbidden: []FieldRule{{Key: FieldHostPID}},
+			}}}},
+			want: field.ErrorList{field.Required(p.Child("workloads", "containers", "forbidden").Index(0).Child("value"), "set exactly one of value or exists")},
+		},
+		"Pattern": {
+			reason: "A name pattern must be RE2.",
+			spec:   ClusterSpecificationSpec{Requirements: Requirements{Admission: &AdmissionRequirements{Required: []RequiredWebhook{{NamePattern: "ok"}, {NamePattern: "(a"}}}}},
+			want:   field.ErrorList{field.Invalid(p.Child("admission", "required").Index(1).Child("namePattern"), "(a", "not a valid RE2 regular expression: error parsing regexp: missing closing ): `(a`")},
+		},
+		"TimeZone": {
+			reason: "Time zones come from the IANA database.",
+			spec:   ClusterSpecificationSpec{Activation: &Activation{TimeZone: "Mars/Olympus"}},
+			want:   field.ErrorList{field.Invalid(p.Child("activation", "timeZone"), "Mars/Olympus", "not an IANA time zone such as UTC or Europe/Berlin")},
+		},
+		"Selectors": {
+			reason: "Label selectors are checked wherever they appear.",
+			spec: ClusterSpecificationSpec{
+				Targets:        &Targets{Selector: bad},
+				NamespaceScope: &NamespaceScope{Selector: bad},
+				Exemptions:     []Exemption{{Name: "e", Resources: []ResourceSelector{{Kind: "Pod"}, {Selector: bad}}}},
+			},
+			want: field.ErrorList{
+				field.Invalid(p.Child("targets", "selector", "matchLabels"), "not a key!", "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')").WithOrigin("format=k8s-label-key"),
+				field.Invalid(p.Child("namespaceScope", "selector", "matchLabels"), "not a key!", "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')").WithOrigin("format=k8s-label-key"),
+				field.Invalid(p.Child("exemptions").Index(0).Child("resources").Index(1).Child("selector", "matchLabels"), "not a key!", "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')").WithOrigin("format=k8s-label-key"),
+			},
+		},
+		"IncludeAndExclude": {
+			reason: "A namespace both included and excluded is a contradiction.",
+			spec:   ClusterSpecificationSpec{NamespaceScope: &NamespaceScope{Include: []string{"a", "b"}, Exclude: []string{"c", "b"}}},
+			want:   field.ErrorList{field.Invalid(p.Child("namespaceScope", "exclude").Index(1), "b", "namespace is also in include; exclude would win, so remove it from one list")},
+		},
+		"BasedOnItself": {
+			reason: "A ClusterSpecification cannot inherit from itself.",
+			name:   "prod",
+			spec:   ClusterSpecificationSpec{BasedOn: &BasedOn{Specifications: []string{"baseline", "prod"}}},
+			want:   field.ErrorList{field.Invalid(p.Child("basedOn", "specifications").Index(1), "prod", "prod cannot be based on itself")},
+		},
+		"ClaimNamedLikeItsBase": {
+			reason: "A claim's bases are ClusterSpecifications, never the claim, whatever its name.",
+			name:   "prod",
+			claim:  true,
+			spec:   ClusterSpecificationSpec{BasedOn: &BasedOn{Specifications: []string{"prod"}}},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := ValidateSpecification(&tc.spec, tc.name, tc.claim, p)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s\nValidateSpecification(): -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+// The function reports these checks as XR conditions; it must not pull in
+// the API server's machinery to do so.
+func TestNoAPIServerDependencies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	out, err := exec.Command(goTool, "list", "-deps", ".").Output()
+	require.NoError(t, err)
+	deps := strings.Fields(string(out))
+	require.Contains(t, deps, "k8s.io/apimachinery/pkg/util/validation/field", "go list must list dependencies")
+	for _, d := range deps {
+		assert.False(t, strings.HasPrefix(d, "k8s.io/apiextensions-apiserver/") || strings.HasPrefix(d, "k8s.io/apiserver/"), "apis/kspec/v1alpha1 imports %s", d)
 	}
 }
