@@ -185,7 +185,7 @@ func fieldRules(c *kspecv1alpha1.ContainerRules) ([]*Rule, error) {
 			// Name the value the pod has: string() fails on a value that is
 			// not a scalar, and the message falls back to Message.
 			access := optional("variables.pod", f.path)
-			r.MessageExpression = fmt.Sprintf("'the pod sets %[1]s to ' + (%[2]s.hasValue() ? string(%[2]s.value()) : 'nothing') + %[3]s",
+			r.MessageExpression = fmt.Sprintf("'the pod has %[1]s: ' + (%[2]s.hasValue() ? string(%[2]s.value()) : 'unset') + %[3]s",
 				f.path, access, quote("; it "+what))
 			r.Remediation = fmt.Sprintf("In the pod spec (or pod template), %s.", strings.ReplaceAll(what, "must ", ""))
 		} else {

@@ -257,7 +257,7 @@ func TestFieldMessages(t *testing.T) {
 		require.Equal(t, Pass, verdict(t, set, podSpec(map[string]any{f.path: false}), id), key)
 		r := result(t, set, podSpec(map[string]any{f.path: true}), id)
 		require.Equal(t, Fail, r.Status, key)
-		assert.Contains(t, r.Message, "the pod sets "+f.path+" to true", key)
+		assert.Contains(t, r.Message, "the pod has "+f.path+": true;", key)
 		n++
 	}
 	assert.Equal(t, len(fields), n, "every key's message is checked")
