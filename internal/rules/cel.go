@@ -103,9 +103,10 @@ var (
 	// VariableContainers are all containers, init and ephemeral included.
 	VariableContainers = Variable{"containers", "variables.pod.?containers.orValue([]) + " +
 		"variables.pod.?initContainers.orValue([]) + variables.pod.?ephemeralContainers.orValue([])"}
-	// VariableImages are the containers' image references, normalized:
-	// nginx is docker.io/library/nginx, acme/app is docker.io/acme/app.
-	VariableImages = Variable{"images", "variables.containers.map(c, " + normalizeImage("c.?image.orValue('')") + ")"}
+	// VariableImages are the containers' image references, normalized as
+	// the runtime resolves them (see normalizeImage): nginx is
+	// docker.io/library/nginx, INDEX.DOCKER.IO/acme/app docker.io/acme/app.
+	VariableImages = Variable{"images", "variables.containers.map(c, c.?image.orValue('')).map(i, " + normalizeImage("i") + ")"}
 )
 
 // quote writes s as a CEL string literal.

@@ -35,14 +35,29 @@ func pod(images ...string) map[string]any {
 	}
 }
 
+// podSpec is a Pod with the spec.
+func podSpec(spec map[string]any) map[string]any {
+	return map[string]any{
+		"apiVersion": "v1", "kind": "Pod",
+		"metadata": map[string]any{"name": "p", "namespace": "team"},
+		"spec":     spec,
+	}
+}
+
 func verdict(t *testing.T, set *Set, obj map[string]any, id string) Status {
+	t.Helper()
+	return result(t, set, obj, id).Status
+}
+
+// result is the result of rule id on obj, which must not be an error.
+func result(t *testing.T, set *Set, obj map[string]any, id string) Result {
 	t.Helper()
 	for _, r := range set.Evaluate(obj, Input{Now: time.Now()}) {
 		if r.Rule.ID == id {
 			require.NotEqual(t, Error, r.Status, r.Message)
-			return r.Status
+			return r
 		}
 	}
 	t.Fatalf("no result for %s", id)
-	return ""
+	return Result{}
 }

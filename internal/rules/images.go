@@ -21,6 +21,7 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pkg/errors"
@@ -29,53 +30,128 @@ import (
 	reportsv1alpha1 "github.com/kspec-io/kspec/apis/reports/v1alpha1"
 )
 
-// registryPattern turns a registry pattern (host[:port][/path], the host
-// possibly *.domain) into an RE2 matched against a normalized image.
-func registryPattern(p string) (string, error) {
-	host, path, _ := strings.Cut(p, "/")
-	if host == "" || strings.ContainsAny(p, " \t@") || strings.HasSuffix(p, "/") {
-		return "", errors.Errorf("registry %q: want host[:port][/path]", p)
+// The grammar of the name of a normalized image reference, host/path, as
+// distribution/reference (the parser of the kubelet and the container
+// runtimes) reads it, with the host lowercased. A name ends at the tag
+// (:) or the digest (@). The tag and digest are not checked: a reference
+// wrong only there does not run, and matching the 64-hex digest too made
+// each image regular expression several times dearer.
+const (
+	refDomain    = `[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*`
+	refHost      = `(?:` + refDomain + `|\[[a-f0-9:]+\])(?::[0-9]+)?`
+	refComponent = `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`
+	refPath      = `(?:/` + refComponent + `)*`
+	refEnd       = `(?:[:@]|$)`
+	// validImage matches a normalized reference whose name the runtime
+	// can parse.
+	validImage = "^" + refHost + "/" + refComponent + refPath + refEnd
+)
+
+// dockerHub are Docker Hub's hosts: docker.io, and the names the runtime
+// resolves to it.
+var dockerHub = []string{"docker.io", "index.docker.io", "registry-1.docker.io"}
+
+// normalizeImage is CEL that normalizes the image reference img, a CEL
+// variable, the way the container runtime resolves it: the host explicit
+// and lowercased, Docker Hub's hosts docker.io, its official images under
+// library/ (nginx is docker.io/library/nginx, acme/app docker.io/acme/app).
+// The first path segment is a host when it contains . or : or an
+// uppercase letter, or is localhost, as distribution/reference decides. A
+// reference the runtime cannot parse does not match validImage once
+// normalized. The common case, a lowercase host other than Docker Hub's,
+// costs one regular expression and leaves the reference as it is.
+func normalizeImage(img string) string {
+	hub := make([]string, len(dockerHub))
+	for k, h := range dockerHub {
+		hub[k] = img + ".startsWith(" + quote(h+"/") + ")"
 	}
-	hostname, port, hasPort := strings.Cut(host, ":")
-	var b strings.Builder
-	b.WriteString("^")
-	if rest, ok := strings.CutPrefix(hostname, "*."); ok {
-		if rest == "" || strings.Contains(rest, "*") {
-			return "", errors.Errorf("registry %q: a wildcard must be a leading *. before a domain", p)
-		}
-		b.WriteString(`[^/:]+\.` + regexp.QuoteMeta(rest))
-	} else {
-		if strings.Contains(hostname, "*") {
-			return "", errors.Errorf("registry %q: a wildcard must be a leading *. before a domain", p)
-		}
-		b.WriteString(regexp.QuoteMeta(hostname))
-	}
-	if hasPort {
-		b.WriteString(":" + regexp.QuoteMeta(port))
-	}
-	b.WriteString("/")
-	if path != "" {
-		b.WriteString(regexp.QuoteMeta(path) + "([/:@]|$)")
-	}
-	return b.String(), nil
+	return fmt.Sprintf("%[1]s.matches('^(localhost|[^/A-Z]*[.:][^/A-Z]*)/') && !(%[2]s) ? %[1]s : "+
+		"!%[1]s.matches('^(localhost|[^/]*[.:A-Z][^/]*)/') ? "+
+		// No host: Docker Hub. A bare 64-hex name is an image id, not a reference.
+		"(%[1]s.contains('/') ? 'docker.io/' + %[1]s : size(%[1]s) == 64 && %[1]s.matches('^[a-f0-9]*$') ? %[1]s : 'docker.io/library/' + %[1]s) : "+
+		"%[1]s.substring(0, %[1]s.indexOf('/')).lowerAscii() in %[3]s ? "+
+		"(%[1]s.indexOf('/') != %[1]s.lastIndexOf('/') ? 'docker.io' : 'docker.io/library') + %[1]s.substring(%[1]s.indexOf('/')) : "+
+		"%[1]s.substring(0, %[1]s.indexOf('/')).lowerAscii() + %[1]s.substring(%[1]s.indexOf('/'))", img, strings.Join(hub, " || "), quoteList(dockerHub))
 }
 
-// registryPatterns is one RE2 matching an image of any of the patterns: a
-// constant, so CEL compiles it once, at plan time.
+// patternSyntax is host[:port][/path], the host lowercased and possibly
+// *.domain.
+var patternSyntax = regexp.MustCompile(`^(?:\*\.)?` + refDomain + `(?::[0-9]+)?` + refPath + `$`)
+
+// registryPattern turns a registry pattern (host[:port][/path], the host
+// possibly *.domain) into RE2 alternatives matching the host and path of a
+// normalized image. The pattern is normalized as images are: its host
+// compares without case and Docker Hub's hosts are docker.io. On Docker
+// Hub a one-segment path names both an official image and a namespace, so
+// docker.io/busybox matches docker.io/library/busybox and
+// docker.io/busybox/app.
+func registryPattern(p string) ([]string, error) {
+	host, path, hasPath := strings.Cut(p, "/")
+	host = strings.ToLower(host)
+	hostname, port, hasPort := strings.Cut(host, ":")
+	if strings.Contains(strings.TrimPrefix(hostname, "*."), "*") {
+		return nil, errors.Errorf("registry %q: a wildcard must be a leading *. before a domain", p)
+	}
+	canonical := host
+	if hasPath {
+		canonical += "/" + path
+	}
+	if !patternSyntax.MatchString(canonical) {
+		if patternSyntax.MatchString(strings.ToLower(canonical)) {
+			return nil, errors.Errorf("registry %q: an image path is lowercase", p)
+		}
+		return nil, errors.Errorf("registry %q: want host[:port][/path]", p)
+	}
+	var re string
+	if domain, ok := strings.CutPrefix(hostname, "*."); ok {
+		re = `(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+` + regexp.QuoteMeta(domain)
+	} else {
+		if !hasPort && slices.Contains(dockerHub, hostname) {
+			hostname = dockerHub[0]
+		}
+		re = regexp.QuoteMeta(hostname)
+	}
+	if hasPort {
+		re += ":" + port
+	}
+	if !hasPath {
+		return []string{re + "/" + refComponent + refPath}, nil
+	}
+	alts := []string{re + "/" + regexp.QuoteMeta(path) + refPath}
+	if hostname == dockerHub[0] && !hasPort && !strings.Contains(path, "/") && path != "library" {
+		alts = append(alts, re+"/library/"+regexp.QuoteMeta(path)+refPath)
+	}
+	return alts, nil
+}
+
+// registryPatterns is one RE2 matching a normalized image, with a valid
+// name, of any of the patterns: a constant, so CEL compiles it once, at
+// plan time.
 func registryPatterns(ps []string) (string, error) {
-	out := make([]string, 0, len(ps))
+	var alts []string
 	for _, p := range ps {
-		re, err := registryPattern(p)
+		a, err := registryPattern(p)
 		if err != nil {
 			return "", err
 		}
-		out = append(out, "(?:"+strings.TrimPrefix(re, "^")+")")
+		alts = append(alts, a...)
 	}
-	return "^(?:" + strings.Join(out, "|") + ")", nil
+	return "^(?:" + strings.Join(alts, "|") + ")" + refEnd, nil
+}
+
+// imagesMessage is CEL naming the images each filter (a predicate over i)
+// selects, followed by its text; parts that select nothing are left out.
+func imagesMessage(parts ...[2]string) string {
+	ms := make([]string, len(parts))
+	for k, p := range parts {
+		ms[k] = fmt.Sprintf("(variables.images.exists(i, %[1]s) ? 'images ' + variables.images.filter(i, %[1]s).join(', ') + %[2]s : '')", p[0], quote(" "+p[1]))
+	}
+	return "[" + strings.Join(ms, ", ") + "].filter(m, m != '').join('; ')"
 }
 
 // imageRules compiles workloads.images.
 func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
+	valid := "i.matches(" + quote(validImage) + ")"
 	var out []*Rule
 	if len(im.AllowedRegistries) > 0 {
 		res, err := registryPatterns(im.AllowedRegistries)
@@ -85,14 +161,16 @@ func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
 		allowed := "i.matches(" + quote(res) + ")"
 		list := strings.Join(im.AllowedRegistries, ", ")
 		out = append(out, &Rule{
-			ID:                CategoryWorkloads + "/allowed-registries",
-			Title:             "Images come from allowed registries",
-			Severity:          reportsv1alpha1.SeverityHigh,
-			Kinds:             PodKinds,
-			every:             every{"images", "i", allowed},
-			Message:           "every image must come from an allowed registry: " + list,
-			MessageExpression: "'images ' + variables.images.filter(i, !" + allowed + ").join(', ') + " + quote(" are not from an allowed registry: "+list),
-			Remediation:       "Pull images from one of the allowed registries (" + list + "), mirroring them there if needed.",
+			ID:       CategoryWorkloads + "/allowed-registries",
+			Title:    "Images come from allowed registries",
+			Severity: reportsv1alpha1.SeverityHigh,
+			Kinds:    PodKinds,
+			every:    every{"images", "i", allowed},
+			Message:  "every image must come from an allowed registry: " + list,
+			MessageExpression: imagesMessage(
+				[2]string{valid + " && !" + allowed, "are not from an allowed registry: " + list},
+				[2]string{"!" + valid, "are not valid image references"}),
+			Remediation: "Pull images from one of the allowed registries (" + list + "), mirroring them there if needed.",
 		})
 	}
 	if len(im.BlockedRegistries) > 0 {
@@ -103,14 +181,18 @@ func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
 		blocked := "i.matches(" + quote(res) + ")"
 		list := strings.Join(im.BlockedRegistries, ", ")
 		out = append(out, &Rule{
-			ID:                CategoryWorkloads + "/blocked-registries",
-			Title:             "No image comes from a blocked registry",
-			Severity:          reportsv1alpha1.SeverityHigh,
-			Kinds:             PodKinds,
-			every:             every{"images", "i", "!" + blocked},
-			Message:           "no image may come from a blocked registry: " + list,
-			MessageExpression: "'images ' + variables.images.filter(i, " + blocked + ").join(', ') + " + quote(" come from a blocked registry: "+list),
-			Remediation:       "Replace images from " + list + " with images from an approved registry.",
+			ID:       CategoryWorkloads + "/blocked-registries",
+			Title:    "No image comes from a blocked registry",
+			Severity: reportsv1alpha1.SeverityHigh,
+			Kinds:    PodKinds,
+			// Fail closed: a reference the runtime cannot parse cannot be
+			// shown to come from elsewhere.
+			every:   every{"images", "i", valid + " && !" + blocked},
+			Message: "no image may come from a blocked registry: " + list,
+			MessageExpression: imagesMessage(
+				[2]string{blocked, "come from a blocked registry: " + list},
+				[2]string{"!" + valid, "are not valid image references"}),
+			Remediation: "Replace images from " + list + " with images from an approved registry.",
 		})
 	}
 	if im.RequireDigests {
@@ -127,14 +209,6 @@ func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
 		})
 	}
 	return out, nil
-}
-
-// normalizeImage is CEL that normalizes the image reference img the way
-// the container runtime resolves it.
-func normalizeImage(img string) string {
-	return fmt.Sprintf("%[1]s.matches('^(localhost|[^/]*[.:][^/]*)/') ? "+
-		"(%[1]s.startsWith('index.docker.io/') ? 'docker.io/' + %[1]s.substring(16) : %[1]s) : "+
-		"(%[1]s.contains('/') ? 'docker.io/' + %[1]s : 'docker.io/library/' + %[1]s)", img)
 }
 
 var imagesFamily = family{

@@ -37,24 +37,40 @@ type field struct {
 	pod      bool   // a pod spec field, not a container field
 	fallback bool   // a container field that falls back to the pod's securityContext
 	list     bool   // a list field: value means "contains", exists means "not empty"
+	// capabilities: ALL in the list adds (or drops) every capability, so it
+	// holds for any value.
+	capabilities bool
+	// resources: ephemeral containers cannot set resources, so they are
+	// exempt.
+	resources bool
+	// defaultFrom is the field the API server defaults this one from, before
+	// admission: a request defaults to its limit.
+	defaultFrom string
 }
 
 var fields = map[kspecv1alpha1.FieldKey]field{
-	kspecv1alpha1.FieldRunAsNonRoot:             {"run-as-non-root", reportsv1alpha1.SeverityHigh, "securityContext.runAsNonRoot", false, true, false},
-	kspecv1alpha1.FieldAllowPrivilegeEscalation: {"allow-privilege-escalation", reportsv1alpha1.SeverityHigh, "securityContext.allowPrivilegeEscalation", false, false, false},
-	kspecv1alpha1.FieldReadOnlyRootFilesystem:   {"read-only-root-filesystem", reportsv1alpha1.SeverityMedium, "securityContext.readOnlyRootFilesystem", false, false, false},
-	kspecv1alpha1.FieldPrivileged:               {"privileged", reportsv1alpha1.SeverityCritical, "securityContext.privileged", false, false, false},
-	kspecv1alpha1.FieldCapabilitiesDrop:         {"capabilities-drop", reportsv1alpha1.SeverityMedium, "securityContext.capabilities.drop", false, false, true},
-	kspecv1alpha1.FieldCapabilitiesAdd:          {"capabilities-add", reportsv1alpha1.SeverityHigh, "securityContext.capabilities.add", false, false, true},
-	kspecv1alpha1.FieldSeccompProfileType:       {"seccomp-profile", reportsv1alpha1.SeverityMedium, "securityContext.seccompProfile.type", false, true, false},
-	kspecv1alpha1.FieldLimitsCPU:                {"limits-cpu", reportsv1alpha1.SeverityLow, "resources.limits.cpu", false, false, false},
-	kspecv1alpha1.FieldLimitsMemory:             {"limits-memory", reportsv1alpha1.SeverityLow, "resources.limits.memory", false, false, false},
-	kspecv1alpha1.FieldRequestsCPU:              {"requests-cpu", reportsv1alpha1.SeverityLow, "resources.requests.cpu", false, false, false},
-	kspecv1alpha1.FieldRequestsMemory:           {"requests-memory", reportsv1alpha1.SeverityLow, "resources.requests.memory", false, false, false},
-	kspecv1alpha1.FieldHostNetwork:              {"host-network", reportsv1alpha1.SeverityHigh, "hostNetwork", true, false, false},
-	kspecv1alpha1.FieldHostPID:                  {"host-pid", reportsv1alpha1.SeverityHigh, "hostPID", true, false, false},
-	kspecv1alpha1.FieldHostIPC:                  {"host-ipc", reportsv1alpha1.SeverityHigh, "hostIPC", true, false, false},
+	kspecv1alpha1.FieldRunAsNonRoot:             {name: "run-as-non-root", severity: reportsv1alpha1.SeverityHigh, path: "securityContext.runAsNonRoot", fallback: true},
+	kspecv1alpha1.FieldAllowPrivilegeEscalation: {name: "allow-privilege-escalation", severity: reportsv1alpha1.SeverityHigh, path: "securityContext.allowPrivilegeEscalation"},
+	kspecv1alpha1.FieldReadOnlyRootFilesystem:   {name: "read-only-root-filesystem", severity: reportsv1alpha1.SeverityMedium, path: "securityContext.readOnlyRootFilesystem"},
+	kspecv1alpha1.FieldPrivileged:               {name: "privileged", severity: reportsv1alpha1.SeverityCritical, path: "securityContext.privileged"},
+	kspecv1alpha1.FieldCapabilitiesDrop:         {name: "capabilities-drop", severity: reportsv1alpha1.SeverityMedium, path: "securityContext.capabilities.drop", list: true, capabilities: true},
+	kspecv1alpha1.FieldCapabilitiesAdd:          {name: "capabilities-add", severity: reportsv1alpha1.SeverityHigh, path: "securityContext.capabilities.add", list: true, capabilities: true},
+	kspecv1alpha1.FieldSeccompProfileType:       {name: "seccomp-profile", severity: reportsv1alpha1.SeverityMedium, path: "securityContext.seccompProfile.type", fallback: true},
+	kspecv1alpha1.FieldLimitsCPU:                {name: "limits-cpu", severity: reportsv1alpha1.SeverityLow, path: "resources.limits.cpu", resources: true},
+	kspecv1alpha1.FieldLimitsMemory:             {name: "limits-memory", severity: reportsv1alpha1.SeverityLow, path: "resources.limits.memory", resources: true},
+	kspecv1alpha1.FieldRequestsCPU:              {name: "requests-cpu", severity: reportsv1alpha1.SeverityLow, path: "resources.requests.cpu", resources: true, defaultFrom: "resources.limits.cpu"},
+	kspecv1alpha1.FieldRequestsMemory:           {name: "requests-memory", severity: reportsv1alpha1.SeverityLow, path: "resources.requests.memory", resources: true, defaultFrom: "resources.limits.memory"},
+	kspecv1alpha1.FieldHostNetwork:              {name: "host-network", severity: reportsv1alpha1.SeverityHigh, path: "hostNetwork", pod: true},
+	kspecv1alpha1.FieldHostPID:                  {name: "host-pid", severity: reportsv1alpha1.SeverityHigh, path: "hostPID", pod: true},
+	kspecv1alpha1.FieldHostIPC:                  {name: "host-ipc", severity: reportsv1alpha1.SeverityHigh, path: "hostIPC", pod: true},
 }
+
+// capabilitiesAll in capabilities.add or .drop names every capability.
+const capabilitiesAll = "ALL"
+
+// ephemeral is CEL that is true when container c is an ephemeral container.
+// Container names are unique across a pod's containers of every kind.
+const ephemeral = "variables.pod.?ephemeralContainers.orValue([]).exists(e, e.?name.orValue('') == c.?name.orValue(''))"
 
 // optional is CEL optional-chain access to path below base: c.?a.?b.
 func optional(base, path string) string {
@@ -77,6 +93,8 @@ func (f field) holds(r kspecv1alpha1.FieldRule) (expr, phrase string, err error)
 		access = optional("variables.pod", f.path)
 	case f.fallback:
 		access = optional("c", f.path) + ".or(" + optional("variables.pod", f.path) + ")"
+	case f.defaultFrom != "":
+		access = optional("c", f.path) + ".or(" + optional("c", f.defaultFrom) + ")"
 	default:
 		access = optional("c", f.path)
 	}
@@ -96,6 +114,11 @@ func (f field) holds(r kspecv1alpha1.FieldRule) (expr, phrase string, err error)
 		return expr, fmt.Sprintf("set %s", f.path), nil
 	case r.Value == nil:
 		return "", "", errors.Errorf("key %s: set value or exists", r.Key)
+	case f.list && r.Value.String() == "":
+		return "", "", errors.Errorf("key %s: value must not be empty", r.Key)
+	case f.capabilities && r.Value.String() != capabilitiesAll:
+		return access + ".orValue([]).exists(x, x in " + quoteList([]string{r.Value.String(), capabilitiesAll}) + ")",
+			fmt.Sprintf("list %s (or ALL) in %s", r.Value, f.path), nil
 	case f.list:
 		return quote(r.Value.String()) + " in " + access + ".orValue([])", fmt.Sprintf("list %s in %s", r.Value, f.path), nil
 	}
@@ -159,14 +182,29 @@ func fieldRules(c *kspecv1alpha1.ContainerRules) ([]*Rule, error) {
 			r.Title = fmt.Sprintf("The pod %s", what)
 			r.Expression = good
 			r.Message = fmt.Sprintf("the pod %s", what)
+			// Name the value the pod has: string() fails on a value that is
+			// not a scalar, and the message falls back to Message.
+			access := optional("variables.pod", f.path)
+			r.MessageExpression = fmt.Sprintf("'the pod has %[1]s: ' + (%[2]s.hasValue() ? string(%[2]s.value()) : 'unset') + %[3]s",
+				f.path, access, quote("; it "+what))
 			r.Remediation = fmt.Sprintf("In the pod spec (or pod template), %s.", strings.ReplaceAll(what, "must ", ""))
 		} else {
 			r.Title = fmt.Sprintf("Every container %s", what)
-			r.each("containers", "c", good)
 			r.Message = fmt.Sprintf("every container %s", what)
+			r.Remediation = fmt.Sprintf("In every container, init container and ephemeral container, %s.", strings.ReplaceAll(what, "must ", ""))
+			if f.resources {
+				// Last, so it costs nothing when the field holds.
+				good = "(" + good + " || " + ephemeral + ")"
+				r.Title = fmt.Sprintf("Every container and init container %s", what)
+				r.Message = fmt.Sprintf("every container and init container %s", what)
+				r.Remediation = fmt.Sprintf("In every container and init container, %s (ephemeral containers cannot set resources).", strings.ReplaceAll(what, "must ", ""))
+			}
+			if f.defaultFrom != "" {
+				r.Remediation += fmt.Sprintf(" Setting %s also sets %s, as the API server defaults a request to its limit.", f.defaultFrom, f.path)
+			}
+			r.each("containers", "c", good)
 			r.MessageExpression = "'containers ' + variables.containers.filter(c, !(" + good + ")).map(c, c.?name.orValue('')).join(', ') + " +
 				quote(" "+what)
-			r.Remediation = fmt.Sprintf("In every container, init container and ephemeral container, %s.", strings.ReplaceAll(what, "must ", ""))
 			if f.fallback {
 				r.Remediation += fmt.Sprintf(" Setting %s in the pod's securityContext covers containers that do not set it.", f.path)
 			}

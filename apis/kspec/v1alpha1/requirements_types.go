@@ -198,7 +198,8 @@ type RequiredNetworkPolicy struct {
 // WorkloadRequirements restrict the containers and images of Pods and of the
 // pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs
 // and CronJobs. They apply to containers, init containers and ephemeral
-// containers alike.
+// containers alike, except resources keys, which ephemeral containers cannot
+// set.
 type WorkloadRequirements struct {
 	// Containers requires and forbids container and pod fields.
 	// +optional
@@ -253,6 +254,13 @@ const (
 // value; capabilities take a capability name; seccompProfile.type takes
 // RuntimeDefault or Localhost; resources take exists.
 //
+// A capability value holds when the list names it or ALL: adding ALL adds
+// every capability and dropping ALL drops every capability, so a forbidden
+// add of NET_RAW fails a container that adds ALL, and a required drop of
+// NET_RAW is met by dropping ALL. A request that is not set reads as its
+// limit, as the API server defaults it before admission, and resources
+// keys do not apply to ephemeral containers.
+//
 // The API server cannot check value against key: a structural schema
 // cannot say "boolean or string", so value is free-form and CEL cannot see
 // it. kspec validate and the kspec function check it instead (see
@@ -278,22 +286,30 @@ type ImageRules struct {
 	// AllowedRegistries are the only registries images may come from. An
 	// entry is a host (ghcr.io), a host with a port (registry.local:5000), a
 	// wildcard host (*.azurecr.io) or a host with a path prefix
-	// (ghcr.io/acme, which does not match ghcr.io/acme-evil). Images without
-	// a host are docker.io/library images. Empty allows all.
+	// (ghcr.io/acme, which does not match ghcr.io/acme-evil). Images and
+	// entries are normalized the way the container runtime resolves images:
+	// images without a host are Docker Hub images: nginx is
+	// docker.io/library/nginx and acme/app is docker.io/acme/app; hosts
+	// compare without case; index.docker.io and registry-1.docker.io are
+	// docker.io. An image whose name the runtime cannot parse (an uppercase
+	// path) is not allowed. Empty allows all.
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=256
 	// +kubebuilder:validation:items:MaxLength=255
-	// +kubebuilder:validation:XValidation:rule="self.all(r, r.matches('^([*][.])?[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$'))",message="each registry must be a host, *.domain, host:port or host/path without scheme, tag or trailing slash, for example ghcr.io/acme"
+	// +kubebuilder:validation:XValidation:rule="self.all(r, r.matches('^([*][.])?[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?([.][a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$'))",message="each registry must be a host, *.domain, host:port or host/path without scheme, tag or trailing slash, for example ghcr.io/acme"
 	AllowedRegistries []string `json:"allowedRegistries,omitempty"`
 
 	// BlockedRegistries are registries images may never come from, with the
-	// same syntax as allowedRegistries. Blocked wins over allowed.
+	// same syntax and normalization as allowedRegistries; docker.io/busybox
+	// blocks docker.io/library/busybox and docker.io/busybox/*. An image
+	// whose name the runtime cannot parse is blocked. Blocked wins over
+	// allowed.
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=256
 	// +kubebuilder:validation:items:MaxLength=255
-	// +kubebuilder:validation:XValidation:rule="self.all(r, r.matches('^([*][.])?[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$'))",message="each registry must be a host, *.domain, host:port or host/path without scheme, tag or trailing slash, for example docker.io"
+	// +kubebuilder:validation:XValidation:rule="self.all(r, r.matches('^([*][.])?[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?([.][a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$'))",message="each registry must be a host, *.domain, host:port or host/path without scheme, tag or trailing slash, for example docker.io"
 	BlockedRegistries []string `json:"blockedRegistries,omitempty"`
 
 	// RequireDigests requires every image to be pinned by digest (@sha256:...).
