@@ -69,8 +69,14 @@ func BenchmarkEvaluateStrict(b *testing.B) {
 		b.Fatal(err)
 	}
 	in := Input{Now: time.Now()}
-	if rs := set.Evaluate(pod, in); len(rs) == 0 || rs[0].Status != Pass {
-		b.Fatalf("the restricted Pod does not pass: %+v", rs)
+	rs := set.Evaluate(pod, in)
+	if want := len(set.byKind["v1/Pod"]); len(rs) != want || want == 0 {
+		b.Fatalf("%d results, want one per Pod rule (%d)", len(rs), want)
+	}
+	for _, r := range rs {
+		if r.Status != Pass {
+			b.Fatalf("the restricted Pod does not pass %s: %s %s", r.Rule.ID, r.Status, r.Message)
+		}
 	}
 	b.ReportAllocs()
 	for b.Loop() {
