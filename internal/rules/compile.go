@@ -28,6 +28,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	fieldpath "k8s.io/apimachinery/pkg/util/validation/field"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 )
@@ -50,27 +51,28 @@ func RuleIDs() map[string][]string {
 
 // checkRef says what is wrong with a check reference: a category, or a
 // rule id the engine knows.
-func checkRef(ref string, ids map[string][]string) error {
+func checkRef(ref string, ids map[string][]string) string {
 	category, _, hasRule := strings.Cut(ref, "/")
 	known, ok := ids[category]
 	switch {
 	case !ok:
-		cs := slices.Sorted(maps.Keys(ids))
-		return errors.Errorf("unknown check category %q; the categories are %s", category, strings.Join(cs, ", "))
+		return fmt.Sprintf("unknown check category %q; the categories are %s", category, strings.Join(slices.Sorted(maps.Keys(ids)), ", "))
 	case hasRule && !slices.Contains(known, ref):
-		return errors.Errorf("unknown rule %q; the rules of %s are %s", ref, category, strings.Join(known, ", "))
+		return fmt.Sprintf("unknown rule %q; the rules of %s are %s", ref, category, strings.Join(known, ", "))
 	}
-	return nil
+	return ""
 }
 
-// checkRefs checks every check reference of the spec: a typo would match
-// nothing, silently.
-func checkRefs(s kspecv1alpha1.ClusterSpecificationSpec) error {
+// CheckRefs checks every check reference of a spec (an exemption's rules,
+// a compliance control's checks) against the rules the engine knows: a
+// typo would otherwise match nothing, silently. p is the spec's path.
+func CheckRefs(s *kspecv1alpha1.ClusterSpecificationSpec, p *fieldpath.Path) fieldpath.ErrorList {
 	ids := RuleIDs()
+	var errs fieldpath.ErrorList
 	for i, e := range s.Exemptions {
 		for j, ref := range e.Rules {
-			if err := checkRef(string(ref), ids); err != nil {
-				return errors.Wrapf(err, "exemptions[%d] (%s).rules[%d]", i, e.Name, j)
+			if msg := checkRef(string(ref), ids); msg != "" {
+				errs = append(errs, fieldpath.Invalid(p.Child("exemptions").Index(i).Child("rules").Index(j), string(ref), msg))
 			}
 		}
 	}
@@ -78,14 +80,14 @@ func checkRefs(s kspecv1alpha1.ClusterSpecificationSpec) error {
 		for i, f := range m.Frameworks {
 			for j, c := range f.Controls {
 				for k, ref := range c.Checks {
-					if err := checkRef(string(ref), ids); err != nil {
-						return errors.Wrapf(err, "compliance.frameworks[%d] (%s).controls[%d] (%s).checks[%d]", i, f.Name, j, c.ID, k)
+					if msg := checkRef(string(ref), ids); msg != "" {
+						errs = append(errs, fieldpath.Invalid(p.Child("compliance", "frameworks").Index(i).Child("controls").Index(j).Child("checks").Index(k), string(ref), msg))
 					}
 				}
 			}
 		}
 	}
-	return nil
+	return errs
 }
 
 // namespaceOf is CEL for the namespace an object is governed in: its own,
@@ -193,8 +195,8 @@ func Compile(s Spec) (*Set, error) {
 		set.Warnings = append(set.Warnings, fmt.Sprintf("policyTemplate %s is not applied: only this specification's own requirements are compiled", s.Spec.PolicyTemplate.Name))
 	}
 
-	if err := checkRefs(s.Spec); err != nil {
-		return nil, err
+	if errs := CheckRefs(&s.Spec, fieldpath.NewPath("spec")); len(errs) > 0 {
+		return nil, errs.ToAggregate()
 	}
 	for i := range s.Spec.Exemptions {
 		e, err := newExemption(s.Spec.Exemptions[i])

@@ -68,9 +68,9 @@ func TestCheckRefs(t *testing.T) {
 	}{
 		"Category":          {exemption("workload.security"), ""},
 		"RuleNotInSpec":     {exemption("workload.security/privileged"), ""},
-		"ExemptionTypo":     {exemption("workload.security/limit-cpu"), `exemptions[0] (legacy).rules[0]: unknown rule "workload.security/limit-cpu"; the rules of workload.security are workload.security/allow-privilege-escalation, `},
-		"ExemptionCategory": {exemption("workloads"), `exemptions[0] (legacy).rules[0]: unknown check category "workloads"; the categories are admission.controllers, `},
-		"ControlTypo":       {control("network.policies/default-deny", "rbac.validation/forbiden-rules"), `compliance.frameworks[0] (NIST-800-53).controls[0] (AC-6).checks[1]: unknown rule "rbac.validation/forbiden-rules"; the rules of rbac.validation are rbac.validation/forbidden-rules, rbac.validation/minimum-rules`},
+		"ExemptionTypo":     {exemption("workload.security/limit-cpu"), `spec.exemptions[0].rules[0]: Invalid value: "workload.security/limit-cpu": unknown rule "workload.security/limit-cpu"; the rules of workload.security are workload.security/allow-privilege-escalation, `},
+		"ExemptionCategory": {exemption("workloads"), `spec.exemptions[0].rules[0]: Invalid value: "workloads": unknown check category "workloads"; the categories are admission.controllers, `},
+		"ControlTypo":       {control("network.policies/default-deny", "rbac.validation/forbiden-rules"), `spec.compliance.frameworks[0].controls[0].checks[1]: Invalid value: "rbac.validation/forbiden-rules": unknown rule "rbac.validation/forbiden-rules"; the rules of rbac.validation are rbac.validation/forbidden-rules, rbac.validation/minimum-rules`},
 		"ControlRule":       {control("podsecurity.standards/enforce"), ""},
 	}
 	for name, tc := range cases {

@@ -72,7 +72,7 @@ func FromUnstructured(u *unstructured.Unstructured) (rules.Spec, error) {
 	spec, derrs := decode(u)
 	errs = append(errs, derrs...)
 	if spec != nil && len(errs) == 0 {
-		errs = v1alpha1.ValidateSpecification(spec, id.Name, id.Claim(), field.NewPath("spec"))
+		errs = semantic(spec, id)
 	}
 	if len(errs) > 0 {
 		return rules.Spec{}, &InvalidError{Kind: u.GetKind(), Name: u.GetName(), Errors: errs}
@@ -111,7 +111,15 @@ func Semantic(u *unstructured.Unstructured) field.ErrorList {
 		return nil
 	}
 	id, _ := identify(u)
-	return v1alpha1.ValidateSpecification(spec, id.Name, id.Claim(), field.NewPath("spec"))
+	return semantic(spec, id)
+}
+
+// semantic is what neither the schema nor the API server checks: the
+// spec's own consistency, and that its check references name rules the
+// engine knows.
+func semantic(spec *v1alpha1.ClusterSpecificationSpec, id rules.Spec) field.ErrorList {
+	p := field.NewPath("spec")
+	return append(v1alpha1.ValidateSpecification(spec, id.Name, id.Claim(), p), rules.CheckRefs(spec, p)...)
 }
 
 func isSpecification(u *unstructured.Unstructured) bool {

@@ -245,6 +245,18 @@ func TestBadDocumentsAreRejected(t *testing.T) {
 			kspec:  "autoRemediate requires mode enforce",
 		},
 		// The API server accepts these; kspec's semantic checks catch them.
+		"ExemptionRuleTypo": {
+			reason: "An exemption naming a rule that does not exist would exempt nothing, silently.",
+			doc:    spec("  exemptions:\n    - name: legacy\n      reason: r\n      approvedBy: a\n      expiresAt: \"2030-01-01T00:00:00Z\"\n      namespaces: [legacy]\n      rules: [workload.security/limit-cpu] #<\n"),
+			field:  "spec.exemptions[0].rules[0]",
+			kspec:  "unknown rule \"workload.security/limit-cpu\"; the rules of workload.security are workload.security/allow-privilege-escalation,",
+		},
+		"ComplianceCheckTypo": {
+			reason: "A control mapped to a rule that does not exist would have no evidence.",
+			doc:    spec("  compliance:\n    frameworks:\n      - name: NIST-800-53\n        controls:\n          - id: AC-6\n            title: Least privilege\n            checks: [rbac.validation/forbiden-rules] #<\n"),
+			field:  "spec.compliance.frameworks[0].controls[0].checks[0]",
+			kspec:  "unknown rule \"rbac.validation/forbiden-rules\"",
+		},
 		"ValueNotBoolean": {
 			reason: "Boolean fields take true or false; the schema cannot say so.",
 			doc:    spec("  workloads:\n    containers:\n      required:\n        - key: securityContext.runAsNonRoot\n          value: maybe #<\n"),
