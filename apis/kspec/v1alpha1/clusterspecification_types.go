@@ -55,8 +55,10 @@ type ClusterSpecificationSpec struct {
 	// +optional
 	NamespaceScope *NamespaceScope `json:"namespaceScope,omitempty"`
 
-	// Activation limits when the specification is enforced. Outside its
-	// windows kspec still scans, but admission does not deny.
+	// Activation limits when the specification is enforced. Inside one of
+	// its windows the mode applies at admission; outside all of them
+	// failures are only recorded, as in monitor mode: admission neither
+	// denies nor warns, and scans still report.
 	// +optional
 	Activation *Activation `json:"activation,omitempty"`
 

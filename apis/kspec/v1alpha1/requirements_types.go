@@ -535,12 +535,16 @@ type CheckRef string
 // +kubebuilder:validation:XValidation:rule="!has(self.from) || !has(self.until) || timestamp(self.from) < timestamp(self.until)",message="from must be before until"
 type Window struct {
 	// Days the window opens on. Empty means every day. A window that ends
-	// before it starts (22:00 to 06:00) runs overnight into the next day.
+	// before it starts (22:00 to 06:00) runs overnight into the next day,
+	// and its early hours belong to the day it opened; one that ends when
+	// it starts lasts 24 hours.
 	// +optional
 	// +listType=set
 	Days []Weekday `json:"days,omitempty"`
 
-	// Start time of day, HH:MM, in the activation time zone.
+	// Start time of day, HH:MM, in the activation time zone (wall-clock
+	// time, so daylight saving changes do not move it). Without start and
+	// end the window covers its days whole.
 	// +optional
 	// +kubebuilder:validation:MaxLength=5
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([01][0-9]|2[0-3]):[0-5][0-9]$')",message="must be a time of day from 00:00 to 23:59"
@@ -552,11 +556,11 @@ type Window struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([01][0-9]|2[0-3]):[0-5][0-9]$')",message="must be a time of day from 00:00 to 23:59"
 	End string `json:"end,omitempty"`
 
-	// From is the first moment the window can apply.
+	// From is the first moment the window can apply (inclusive).
 	// +optional
 	From *metav1.Time `json:"from,omitempty"`
 
-	// Until is the moment after which the window no longer applies.
+	// Until is the first moment the window no longer applies (exclusive).
 	// +optional
 	Until *metav1.Time `json:"until,omitempty"`
 }
