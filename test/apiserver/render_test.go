@@ -27,6 +27,7 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -91,10 +92,11 @@ func TestAdmissionPolicyEnforced(t *testing.T) {
 		for _, o := range objs {
 			_ = k8s.Delete(ctx, o)
 		}
-		// The API server forgets deleted policies asynchronously too: the
-		// tests after this one must not meet them.
+		// The API server forgets deleted policies asynchronously too, each
+		// in its own time: the tests after this one must meet none of
+		// them, so wait until a Pod that breaks every rule is admitted.
 		require.Eventually(t, func() bool {
-			return k8s.Create(ctx, bad.DeepCopy(), client.DryRunAll) == nil
+			return k8s.Create(ctx, worstPod(bad), client.DryRunAll) == nil
 		}, time.Minute, 200*time.Millisecond, "the deleted ValidatingAdmissionPolicies still deny")
 	})
 
@@ -107,6 +109,24 @@ func TestAdmissionPolicyEnforced(t *testing.T) {
 	}, time.Minute, 200*time.Millisecond, "the ValidatingAdmissionPolicies never denied a root Pod")
 	require.ErrorContains(t, denial, "workload.security/run-as-non-root")
 	require.NoError(t, k8s.Create(ctx, good.DeepCopy(), client.DryRunAll), "a compliant Pod was denied")
+	require.Error(t, k8s.Create(ctx, worstPod(bad), client.DryRunAll), "the Pod the cleanup waits for must be denied while the policies stand")
+}
+
+// worstPod is p breaking every Pod rule of the strict example: root,
+// privileged, host namespaces, an SSH port, no resources, images from
+// Docker Hub without digests.
+func worstPod(p *corev1.Pod) *corev1.Pod {
+	w := p.DeepCopy()
+	w.Name = "worst"
+	w.Spec.SecurityContext = nil
+	w.Spec.HostNetwork, w.Spec.HostPID, w.Spec.HostIPC = true, true, true
+	w.Spec.Containers = []corev1.Container{{
+		Name: "admin", Image: "nginx:1.27",
+		Ports:           []corev1.ContainerPort{{ContainerPort: 22, HostPort: 22}},
+		SecurityContext: &corev1.SecurityContext{Privileged: ptr.To(true), AllowPrivilegeEscalation: ptr.To(true), Capabilities: &corev1.Capabilities{Add: []corev1.Capability{"ALL"}}},
+	}}
+	w.Spec.InitContainers = []corev1.Container{{Name: "init", Image: "busybox:1.36"}}
+	return w
 }
 
 func readPod(t *testing.T, file string) *corev1.Pod {
