@@ -132,9 +132,7 @@ func (s *Set) Admit(ctx context.Context, req Request, env Environment) (Decision
 	}
 	d.Results = s.Evaluate(obj, in)
 	d.Active = s.Activation.Active(now)
-	if d.Active {
-		d.Actions = Actions(s.Mode)
-	}
+	d.Actions = s.ActionsAt(now)
 	for _, r := range d.Results {
 		switch r.Status {
 		case Fail:

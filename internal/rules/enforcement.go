@@ -17,6 +17,8 @@ limitations under the License.
 package rules
 
 import (
+	"time"
+
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
@@ -50,6 +52,17 @@ func Actions(m kspecv1alpha1.Mode) []Action {
 		return []Action{ActionWarn, ActionAudit}
 	}
 	return nil
+}
+
+// ActionsAt is what the set's failures do at admission at a moment: its
+// mode's actions inside its activation windows, none outside them. The
+// webhook asks it per request; render asks it at render time, and the
+// function re-renders at the set's NextChange.
+func (s *Set) ActionsAt(now time.Time) []Action {
+	if !s.Activation.Active(now) {
+		return nil
+	}
+	return Actions(s.Mode)
 }
 
 // AdmissionMessage is the message a failure carries at admission: the rule
