@@ -25,8 +25,7 @@ import (
 )
 
 // maxName is the longest object name render writes, and the longest name
-// part of a match condition's qualified name: a DNS label's limit, which
-// also keeps names fit for label values.
+// part of a match condition's qualified name.
 const maxName = 63
 
 // Name is the name of the policy for a rule: unique per spec (and claim
