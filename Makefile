@@ -14,7 +14,7 @@ TEST_ENV = KUBEBUILDER_ASSETS=$(shell $(TOOLS) path envtest) \
            KSPEC_CROSSPLANE=$(shell $(TOOLS) path crossplane) \
            KSPEC_CROSSPLANE_CORE=$(shell $(TOOLS) path crossplane-core)
 
-.PHONY: all build tools generate check-generated lint test unit reviewable clean
+.PHONY: all build tools generate check-generated lint test unit golden-update reviewable clean
 
 all: build
 
@@ -51,6 +51,10 @@ test: tools check-generated
 ## unit: the tests that need no tools
 unit:
 	go test $(GO_TEST_FLAGS) -short ./...
+
+## golden-update: rewrite the golden files of kspec render (internal/render/testdata) after an intended change
+golden-update:
+	go test -count=1 ./internal/render/ -run '^TestGolden$$' -update
 
 ## reviewable: generate, lint and test: run before sending a change
 reviewable: generate lint test

@@ -140,40 +140,6 @@ func TestCheckJSONAndSARIF(t *testing.T) {
 	}{"workload.security/run-as-non-root", "error"})
 }
 
-func TestRender(t *testing.T) {
-	now := "--now=2026-12-01T00:00:00Z"
-	code, a, errOut := run(t, "", "render", "-f", strict, now)
-	require.Equal(t, ExitOK, code, errOut)
-	_, b, _ := run(t, "", "render", "-f", strict, now)
-	assert.Equal(t, a, b, "render must be deterministic")
-	assert.Contains(t, a, "kind: ValidatingPolicy")
-	assert.Contains(t, a, "name: kspec-strict-run-as-non-root")
-	assert.Contains(t, a, "kspec.io/spec: strict")
-	assert.NotContains(t, a, "status:")
-
-	_, vap, _ := run(t, "", "render", "-f", strict, now, "--engine", "admissionpolicy")
-	assert.Contains(t, vap, "kind: ValidatingAdmissionPolicyBinding")
-
-	// A claim: namespaced policies, and its exemption until it expires.
-	claim := "../../examples/specs/team-claim.yaml"
-	_, c, _ := run(t, "", "render", "-f", claim, now)
-	assert.Contains(t, c, "kind: NamespacedValidatingPolicy")
-	assert.Contains(t, c, "kind: PolicyException")
-	_, c, _ = run(t, "", "render", "-f", claim, "--now=2027-01-01T00:00:00Z")
-	assert.NotContains(t, c, "kind: PolicyException", "an expired exemption is not rendered")
-
-	dir := t.TempDir()
-	code, _, errOut = run(t, "", "render", "-f", strict, now, "-o", dir)
-	require.Equal(t, ExitOK, code, errOut)
-	files, err := filepath.Glob(filepath.Join(dir, "validatingpolicy-*.yaml"))
-	require.NoError(t, err)
-	assert.Len(t, files, 23)
-
-	code, _, errOut = run(t, "", "render", "-f", strict, "--now", "yesterday")
-	assert.Equal(t, ExitUsage, code)
-	assert.Contains(t, errOut, "RFC3339")
-}
-
 func TestCheckList(t *testing.T) {
 	list := `{"apiVersion": "v1", "kind": "List", "items": [
   {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "namespace": "team-a"}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}},

@@ -20,21 +20,21 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/pkg/errors"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/render"
-	"github.com/kspec-io/kspec/internal/rules"
 )
 
 type renderCmd struct {
 	specFlags
-	Engine             string `enum:",kyverno,admissionpolicy" default:"" help:"Engine to render for: kyverno or admissionpolicy. Default: the spec's first engine that renders policies, else kyverno."`
+	Engine             string `placeholder:"ENGINE" help:"Engine to render for, as spec.enforcement.engines names it: Kyverno or AdmissionPolicy (case-insensitive, so the older kyverno and admissionpolicy still work). Default: the spec's first engine that renders policies, else Kyverno."`
 	OutputDir          string `short:"o" name:"output-dir" placeholder:"DIR" help:"Write one file per object into DIR instead of a YAML stream on standard output."`
-	ExceptionNamespace string `default:"kspec-system" help:"Namespace of the PolicyExceptions of a cluster-wide specification."`
+	ExceptionNamespace string `placeholder:"NAMESPACE" help:"Namespace of the PolicyExceptions of a cluster-wide specification. Default: kspec-system."`
 }
 
 func (c *renderCmd) Run(s streams) error {
@@ -46,7 +46,13 @@ func (c *renderCmd) Run(s streams) error {
 	if err != nil {
 		return err
 	}
-	objs, err := render.Render(set, c.engine(set), render.Options{Now: now, ExceptionNamespace: c.ExceptionNamespace})
+	engine := render.DefaultEngine(set)
+	if c.Engine != "" {
+		if engine, err = render.ParseEngine(c.Engine); err != nil {
+			return errors.Wrap(err, "--engine")
+		}
+	}
+	objs, err := render.Render(set, engine, render.Options{Now: now, ExceptionNamespace: c.ExceptionNamespace})
 	if err != nil {
 		return err
 	}
@@ -64,36 +70,38 @@ func (c *renderCmd) Run(s streams) error {
 	return writeDir(c.OutputDir, objs)
 }
 
-// engine picks the engine: the flag, else the spec's first engine that
-// renders policies.
-func (c *renderCmd) engine(set *rules.Set) string {
-	if c.Engine != "" {
-		return c.Engine
-	}
-	for _, e := range set.Engines {
-		switch e {
-		case kspecv1alpha1.EngineKyverno:
-			return render.EngineKyverno
-		case kspecv1alpha1.EngineAdmissionPolicy:
-			return render.EngineAdmissionPolicy
-		}
-	}
-	return render.EngineKyverno
-}
+var lowerKind = regexp.MustCompile(`^[a-z]+$`)
 
-// writeDir writes each object to DIR/<kind>-<name>.yaml.
+// writeDir writes each object to DIR/<kind>-<name>.yaml. Render names
+// every object with a DNS-1123 subdomain whatever the spec calls things;
+// writeDir checks every name before it writes anything, since the names
+// become file names.
 func writeDir(dir string, objs []client.Object) error {
+	files := make([]string, len(objs))
+	written := map[string]bool{}
+	for i, o := range objs {
+		kind := strings.ToLower(o.GetObjectKind().GroupVersionKind().Kind)
+		name := o.GetName()
+		files[i] = kind + "-" + name + ".yaml"
+		switch {
+		case !lowerKind.MatchString(kind):
+			return errors.Errorf("cannot name a file after kind %q", kind)
+		case len(validation.IsDNS1123Subdomain(name)) > 0, strings.ContainsAny(name, `/\`), strings.Contains(name, ".."):
+			return errors.Errorf("cannot name a file after %s %q: not a DNS-1123 subdomain", kind, name)
+		case written[files[i]]:
+			return errors.Errorf("cannot write %s twice", files[i])
+		}
+		written[files[i]] = true
+	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return errors.Wrap(err, "cannot create output directory")
 	}
-	for _, o := range objs {
+	for i, o := range objs {
 		b, err := render.Marshal([]client.Object{o})
 		if err != nil {
 			return err
 		}
-		kind := strings.ToLower(o.GetObjectKind().GroupVersionKind().Kind)
-		name := filepath.Join(dir, kind+"-"+o.GetName()+".yaml")
-		if err := os.WriteFile(name, b, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, files[i]), b, 0o600); err != nil {
 			return errors.Wrap(err, "cannot write output")
 		}
 	}

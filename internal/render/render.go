@@ -23,19 +23,15 @@ package render
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
-	kyvernov1 "github.com/kyverno/api/api/policies.kyverno.io/v1"
 	"github.com/pkg/errors"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -43,11 +39,9 @@ import (
 	"github.com/kspec-io/kspec/internal/rules"
 )
 
-// Engines.
-const (
-	EngineKyverno         = "kyverno"
-	EngineAdmissionPolicy = "admissionpolicy"
-)
+// DefaultExceptionNamespace is where the PolicyExceptions of a cluster-wide
+// spec go unless told otherwise: the namespace of kspec's own components.
+const DefaultExceptionNamespace = "kspec-system"
 
 // Labels and annotations on rendered objects.
 const (
@@ -55,6 +49,16 @@ const (
 	LabelSpecNamespace = "kspec.io/spec-namespace"
 	AnnotationRule     = "kspec.io/rule"
 	AnnotationControls = "kspec.io/controls"
+
+	// On a PolicyException: the exemption it renders, verbatim.
+	AnnotationExemption  = "kspec.io/exemption"
+	AnnotationReason     = "kspec.io/reason"
+	AnnotationApprovedBy = "kspec.io/approved-by"
+	AnnotationExpiresAt  = "kspec.io/expires-at"
+
+	// On a ValidatingAdmissionPolicy: a JSON list of the exemptions its
+	// match conditions render, each with its match condition's name.
+	AnnotationExemptions = "kspec.io/exemptions"
 )
 
 // Options for rendering.
@@ -62,39 +66,76 @@ type Options struct {
 	// Now decides which exemptions are live; expired ones are not rendered.
 	Now time.Time
 	// ExceptionNamespace is where PolicyExceptions of a cluster-wide spec
-	// go; a claim's go to its own namespace. Default kspec-system.
+	// go; a claim's go to its own namespace. Default
+	// DefaultExceptionNamespace.
 	ExceptionNamespace string
 }
 
+// A Renderer renders a compiled set as one engine's admission objects.
+type Renderer func(set *rules.Set, o Options) []client.Object
+
+// renderers are the engines that render policies, in the order help and
+// errors list them. EngineWebhook is not one: kspec-webhook enforces the
+// rules from a bundle.
+var renderers = []struct {
+	engine kspecv1alpha1.Engine
+	render Renderer
+}{
+	{kspecv1alpha1.EngineKyverno, Kyverno},
+	{kspecv1alpha1.EngineAdmissionPolicy, AdmissionPolicies},
+}
+
+// Engines are the engines Render renders for.
+func Engines() []kspecv1alpha1.Engine {
+	out := make([]kspecv1alpha1.Engine, len(renderers))
+	for i, r := range renderers {
+		out[i] = r.engine
+	}
+	return out
+}
+
+// ParseEngine reads an engine name as the API spells it, ignoring case, so
+// kspec's older lowercase names (kyverno, admissionpolicy) still work.
+func ParseEngine(s string) (kspecv1alpha1.Engine, error) {
+	for _, e := range []kspecv1alpha1.Engine{kspecv1alpha1.EngineKyverno, kspecv1alpha1.EngineAdmissionPolicy, kspecv1alpha1.EngineWebhook} {
+		if strings.EqualFold(s, string(e)) {
+			return e, nil
+		}
+	}
+	return "", errors.Errorf("unknown engine %q: want %s", s, engineList())
+}
+
+// DefaultEngine is the spec's first engine that renders policies, else
+// Kyverno.
+func DefaultEngine(set *rules.Set) kspecv1alpha1.Engine {
+	for _, e := range set.Engines {
+		if slices.Contains(Engines(), e) {
+			return e
+		}
+	}
+	return kspecv1alpha1.EngineKyverno
+}
+
 // Render renders the set for an engine.
-func Render(set *rules.Set, engine string, o Options) ([]client.Object, error) {
-	switch engine {
-	case EngineKyverno:
-		return Kyverno(set, o), nil
-	case EngineAdmissionPolicy:
-		return AdmissionPolicies(set, o), nil
+func Render(set *rules.Set, engine kspecv1alpha1.Engine, o Options) ([]client.Object, error) {
+	for _, r := range renderers {
+		if r.engine == engine {
+			return r.render(set, o), nil
+		}
 	}
-	return nil, errors.Errorf("unknown engine %q: want %s or %s", engine, EngineKyverno, EngineAdmissionPolicy)
+	if engine == kspecv1alpha1.EngineWebhook {
+		return nil, errors.Errorf("engine %s renders no policies: kspec-webhook enforces the rules from a bundle; want %s", engine, engineList())
+	}
+	return nil, errors.Errorf("unknown engine %q: want %s", engine, engineList())
 }
 
-// Name is the name of the policy for a rule: unique per spec (and claim
-// namespace, where names share one scope), at most 63 characters.
-func Name(set *rules.Set, r *rules.Rule, clusterScoped bool) string {
-	spec := set.Name
-	if clusterScoped && set.Namespace != "" {
-		spec = set.Namespace + "." + set.Name
+func engineList() string {
+	es := Engines()
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = string(e)
 	}
-	return shorten("kspec-" + spec + "-" + r.Name())
-}
-
-// shorten keeps a name within 63 characters: a longer one is cut and ends in
-// a hash of the whole, so it stays unique.
-func shorten(n string) string {
-	if len(n) <= 63 {
-		return n
-	}
-	sum := sha256.Sum256([]byte(n))
-	return strings.TrimRight(n[:54], "-.") + "-" + hex.EncodeToString(sum[:4])
+	return strings.Join(s, " or ")
 }
 
 func meta(set *rules.Set, r *rules.Rule, name, namespace string) metav1.ObjectMeta {
@@ -127,28 +168,12 @@ func meta(set *rules.Set, r *rules.Rule, name, namespace string) metav1.ObjectMe
 	return m
 }
 
-// matchResources matches the rule's kinds on create and update.
+// matchResources matches the rule's kinds on the operations the engine
+// judges.
 func matchResources(r *rules.Rule, sel *metav1.LabelSelector) *admissionregistrationv1.MatchResources {
-	type gv struct{ group, version string }
-	var order []gv
-	byGV := map[gv][]string{}
-	for _, k := range r.Kinds {
-		g := gv{k.Group, k.Version}
-		if _, ok := byGV[g]; !ok {
-			order = append(order, g)
-		}
-		byGV[g] = append(byGV[g], k.Resource)
-	}
 	m := &admissionregistrationv1.MatchResources{NamespaceSelector: sel}
-	for _, g := range order {
-		m.ResourceRules = append(m.ResourceRules, admissionregistrationv1.NamedRuleWithOperations{
-			RuleWithOperations: admissionregistrationv1.RuleWithOperations{
-				Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update},
-				Rule: admissionregistrationv1.Rule{
-					APIGroups: []string{g.group}, APIVersions: []string{g.version}, Resources: byGV[g],
-				},
-			},
-		})
+	for _, rule := range rules.MatchRules(r.Kinds) {
+		m.ResourceRules = append(m.ResourceRules, admissionregistrationv1.NamedRuleWithOperations{RuleWithOperations: rule})
 	}
 	return m
 }
@@ -160,7 +185,7 @@ func matchResources(r *rules.Rule, sel *metav1.LabelSelector) *admissionregistra
 func matchConditions(set *rules.Set, r *rules.Rule) []admissionregistrationv1.MatchCondition {
 	out := []admissionregistrationv1.MatchCondition{{Name: "kspec-scope", Expression: set.Scope.Condition()}}
 	for i, c := range r.Conditions {
-		out = append(out, admissionregistrationv1.MatchCondition{Name: fmt.Sprintf("kspec-rule-%d", i), Expression: c})
+		out = append(out, admissionregistrationv1.MatchCondition{Name: "kspec-rule-" + strconv.Itoa(i), Expression: c})
 	}
 	return out
 }
@@ -179,154 +204,18 @@ func variables(set *rules.Set, r *rules.Rule) []admissionregistrationv1.Variable
 func validation(r *rules.Rule) admissionregistrationv1.Validation {
 	return admissionregistrationv1.Validation{
 		Expression:        r.Expression,
-		Message:           r.ID + ": " + r.Message,
-		MessageExpression: messageExpression(r),
+		Message:           r.AdmissionMessage(),
+		MessageExpression: r.AdmissionMessageExpression(),
 	}
 }
 
-func messageExpression(r *rules.Rule) string {
-	if r.MessageExpression == "" {
-		return ""
-	}
-	return "'" + r.ID + ": ' + " + r.MessageExpression
-}
-
-// Kyverno renders a ValidatingPolicy per object rule (a
-// NamespacedValidatingPolicy for a claim) and a PolicyException per live
-// exemption. Pod controllers are matched explicitly, with autogen off, so
-// the same CEL runs in Kyverno, the API server and kspec.
-func Kyverno(set *rules.Set, o Options) []client.Object {
-	claim := set.Namespace != ""
-	var out []client.Object
-	names := map[*rules.Rule]string{}
-	for _, r := range set.ObjectRules() {
-		spec := kyvernov1.ValidatingPolicySpec{
-			MatchConstraints: matchResources(r, set.Scope.Selector),
-			MatchConditions:  matchConditions(set, r),
-			Variables:        variables(set, r),
-			Validations:      []admissionregistrationv1.Validation{validation(r)},
-			AutogenConfiguration: &kyvernov1.ValidatingPolicyAutogenConfiguration{
-				PodControllers: &kyvernov1.PodControllersGenerationConfiguration{Controllers: []string{}},
-			},
-		}
-		switch set.Mode {
-		case kspecv1alpha1.ModeEnforce:
-			spec.ValidationAction = []admissionregistrationv1.ValidationAction{admissionregistrationv1.Deny}
-		case kspecv1alpha1.ModeAudit:
-			spec.ValidationAction = []admissionregistrationv1.ValidationAction{admissionregistrationv1.Audit}
-		default: // monitor: background reports only, admission untouched
-			spec.ValidationAction = []admissionregistrationv1.ValidationAction{admissionregistrationv1.Audit}
-			spec.EvaluationConfiguration = &kyvernov1.EvaluationConfiguration{
-				Admission:  &kyvernov1.AdmissionConfiguration{Enabled: ptr.To(false)},
-				Background: &kyvernov1.BackgroundConfiguration{Enabled: ptr.To(true)},
-			}
-		}
-		if claim {
-			name := Name(set, r, false)
-			names[r] = name
-			out = append(out, &kyvernov1.NamespacedValidatingPolicy{
-				TypeMeta:   metav1.TypeMeta{APIVersion: kyvernov1.GroupVersion.String(), Kind: "NamespacedValidatingPolicy"},
-				ObjectMeta: meta(set, r, name, set.Namespace),
-				Spec:       spec,
-			})
-			continue
-		}
-		name := Name(set, r, true)
-		names[r] = name
-		out = append(out, &kyvernov1.ValidatingPolicy{
-			TypeMeta:   metav1.TypeMeta{APIVersion: kyvernov1.GroupVersion.String(), Kind: "ValidatingPolicy"},
-			ObjectMeta: meta(set, r, name, ""),
-			Spec:       spec,
-		})
-	}
-	exNamespace := o.ExceptionNamespace
-	if exNamespace == "" {
-		exNamespace = "kspec-system"
-	}
-	kind := "ValidatingPolicy"
-	if claim {
-		exNamespace, kind = set.Namespace, "NamespacedValidatingPolicy"
-	}
+// liveExemptions are the set's exemptions live at o.Now.
+func liveExemptions(set *rules.Set, o Options) []*rules.Exemption {
+	var out []*rules.Exemption
 	for _, e := range set.Exemptions {
-		if !e.Live(o.Now) {
-			continue
+		if e.Live(o.Now) {
+			out = append(out, e)
 		}
-		var refs []kyvernov1.PolicyRef
-		for _, r := range set.ObjectRules() {
-			if e.Covers(r) {
-				refs = append(refs, kyvernov1.PolicyRef{Name: names[r], Kind: kind})
-			}
-		}
-		if len(refs) == 0 {
-			continue
-		}
-		m := meta(set, nil, exceptionName(set, e), exNamespace)
-		m.Annotations = map[string]string{
-			"kspec.io/exemption":   e.Name,
-			"kspec.io/reason":      e.Reason,
-			"kspec.io/approved-by": e.ApprovedBy,
-			"kspec.io/expires-at":  e.ExpiresAt.UTC().Format(time.RFC3339),
-		}
-		out = append(out, &kyvernov1.PolicyException{
-			TypeMeta:   metav1.TypeMeta{APIVersion: kyvernov1.GroupVersion.String(), Kind: "PolicyException"},
-			ObjectMeta: m,
-			Spec: kyvernov1.PolicyExceptionSpec{
-				PolicyRefs:      refs,
-				MatchConditions: []admissionregistrationv1.MatchCondition{{Name: "kspec-exemption", Expression: e.Condition}},
-			},
-		})
-	}
-	return out
-}
-
-func exceptionName(set *rules.Set, e *rules.Exemption) string {
-	return shorten("kspec-" + set.Name + "-" + e.Name)
-}
-
-// AdmissionPolicies renders a ValidatingAdmissionPolicy and binding per
-// object rule. Live exemptions become match conditions; a claim is scoped
-// to its namespace by a match condition, since these objects are
-// cluster-scoped.
-func AdmissionPolicies(set *rules.Set, o Options) []client.Object {
-	var out []client.Object
-	actions := []admissionregistrationv1.ValidationAction{admissionregistrationv1.Audit}
-	switch set.Mode {
-	case kspecv1alpha1.ModeEnforce:
-		actions = []admissionregistrationv1.ValidationAction{admissionregistrationv1.Deny}
-	case kspecv1alpha1.ModeAudit:
-		actions = []admissionregistrationv1.ValidationAction{admissionregistrationv1.Warn, admissionregistrationv1.Audit}
-	}
-	for _, r := range set.ObjectRules() {
-		name := Name(set, r, true)
-		conds := matchConditions(set, r)
-		for _, e := range set.Exemptions {
-			if e.Live(o.Now) && e.Covers(r) {
-				conds = append(conds, admissionregistrationv1.MatchCondition{
-					Name:       "kspec-exemption-" + e.Name,
-					Expression: "!(" + e.Condition + ")",
-				})
-			}
-		}
-		out = append(out,
-			&admissionregistrationv1.ValidatingAdmissionPolicy{
-				TypeMeta:   metav1.TypeMeta{APIVersion: admissionregistrationv1.SchemeGroupVersion.String(), Kind: "ValidatingAdmissionPolicy"},
-				ObjectMeta: meta(set, r, name, ""),
-				Spec: admissionregistrationv1.ValidatingAdmissionPolicySpec{
-					FailurePolicy:    ptr.To(admissionregistrationv1.Fail),
-					MatchConstraints: matchResources(r, set.Scope.Selector),
-					MatchConditions:  conds,
-					Variables:        variables(set, r),
-					Validations:      []admissionregistrationv1.Validation{validation(r)},
-				},
-			},
-			&admissionregistrationv1.ValidatingAdmissionPolicyBinding{
-				TypeMeta:   metav1.TypeMeta{APIVersion: admissionregistrationv1.SchemeGroupVersion.String(), Kind: "ValidatingAdmissionPolicyBinding"},
-				ObjectMeta: meta(set, r, name, ""),
-				Spec: admissionregistrationv1.ValidatingAdmissionPolicyBindingSpec{
-					PolicyName:        name,
-					ValidationActions: actions,
-				},
-			})
 	}
 	return out
 }

@@ -17,28 +17,23 @@ limitations under the License.
 package render
 
 import (
-	"strings"
+	"encoding/json"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	kyvernov1 "github.com/kyverno/api/api/policies.kyverno.io/v1"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/rules"
 )
 
-func TestShorten(t *testing.T) {
-	assert.Equal(t, "kspec-strict-run-as-non-root", shorten("kspec-strict-run-as-non-root"))
-	long := "kspec-" + strings.Repeat("a", 40) + "-read-only-root-filesystem"
-	other := "kspec-" + strings.Repeat("a", 40) + "-read-only-root-filesystex"
-	assert.Len(t, shorten(long), 63)
-	assert.NotEqual(t, shorten(long), shorten(other), "names that share 54 characters stay apart")
-	assert.Equal(t, shorten(long), shorten(long))
-}
+var now = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 
 func compileSpec(t *testing.T, name, namespace string, mode kspecv1alpha1.Mode, exemptions ...kspecv1alpha1.Exemption) *rules.Set {
 	t.Helper()
@@ -54,40 +49,134 @@ func compileSpec(t *testing.T, name, namespace string, mode kspecv1alpha1.Mode, 
 		Exemptions:  exemptions,
 	}})
 	require.NoError(t, err)
+	require.NotEmpty(t, set.ObjectRules())
 	return set
 }
 
-func TestModes(t *testing.T) {
-	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	for mode, want := range map[kspecv1alpha1.Mode]struct {
-		kyverno, vap []admissionregistrationv1.ValidationAction
-		admission    bool
-	}{
-		kspecv1alpha1.ModeEnforce: {[]admissionregistrationv1.ValidationAction{"Deny"}, []admissionregistrationv1.ValidationAction{"Deny"}, true},
-		kspecv1alpha1.ModeAudit:   {[]admissionregistrationv1.ValidationAction{"Audit"}, []admissionregistrationv1.ValidationAction{"Warn", "Audit"}, true},
-		kspecv1alpha1.ModeMonitor: {[]admissionregistrationv1.ValidationAction{"Audit"}, []admissionregistrationv1.ValidationAction{"Audit"}, false},
-	} {
-		set := compileSpec(t, "s", "", mode)
-		for _, o := range Kyverno(set, Options{Now: now}) {
-			vp := o.(*kyvernov1.ValidatingPolicy)
-			assert.Equal(t, want.kyverno, vp.Spec.ValidationAction, mode)
-			admission := vp.Spec.EvaluationConfiguration == nil || vp.Spec.EvaluationConfiguration.Admission == nil || *vp.Spec.EvaluationConfiguration.Admission.Enabled
-			assert.Equal(t, want.admission, admission, mode)
+// of returns the objects of type T, in order.
+func of[T client.Object](objs []client.Object) []T {
+	var out []T
+	for _, o := range objs {
+		if t, ok := o.(T); ok {
+			out = append(out, t)
 		}
-		for _, o := range AdmissionPolicies(set, Options{Now: now}) {
-			if b, ok := o.(*admissionregistrationv1.ValidatingAdmissionPolicyBinding); ok {
-				assert.Equal(t, want.vap, b.Spec.ValidationActions, mode)
-			}
+	}
+	return out
+}
+
+func TestEngines(t *testing.T) {
+	for in, want := range map[string]kspecv1alpha1.Engine{
+		"Kyverno": kspecv1alpha1.EngineKyverno, "kyverno": kspecv1alpha1.EngineKyverno, "KYVERNO": kspecv1alpha1.EngineKyverno,
+		"AdmissionPolicy": kspecv1alpha1.EngineAdmissionPolicy, "admissionpolicy": kspecv1alpha1.EngineAdmissionPolicy,
+		"Webhook": kspecv1alpha1.EngineWebhook, "webhook": kspecv1alpha1.EngineWebhook,
+	} {
+		got, err := ParseEngine(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"", "vap", "kyverno ", "admission-policy"} {
+		_, err := ParseEngine(in)
+		assert.ErrorContains(t, err, "want Kyverno or AdmissionPolicy", in)
+	}
+
+	set := compileSpec(t, "s", "", kspecv1alpha1.ModeEnforce)
+	for _, e := range Engines() {
+		objs, err := Render(set, e, Options{Now: now})
+		require.NoError(t, err, e)
+		assert.NotEmpty(t, objs, e)
+	}
+	_, err := Render(set, kspecv1alpha1.EngineWebhook, Options{Now: now})
+	assert.ErrorContains(t, err, "kspec-webhook enforces the rules from a bundle")
+	_, err = Render(set, "kyverno", Options{Now: now})
+	assert.ErrorContains(t, err, `unknown engine "kyverno"`, "Render takes the API's names; ParseEngine reads aliases")
+
+	cases := map[string]struct {
+		engines []kspecv1alpha1.Engine
+		want    kspecv1alpha1.Engine
+	}{
+		"None":             {nil, kspecv1alpha1.EngineKyverno},
+		"OnlyWebhook":      {[]kspecv1alpha1.Engine{kspecv1alpha1.EngineWebhook}, kspecv1alpha1.EngineKyverno},
+		"FirstThatRenders": {[]kspecv1alpha1.Engine{kspecv1alpha1.EngineWebhook, kspecv1alpha1.EngineAdmissionPolicy, kspecv1alpha1.EngineKyverno}, kspecv1alpha1.EngineAdmissionPolicy},
+		"KyvernoFirst":     {[]kspecv1alpha1.Engine{kspecv1alpha1.EngineKyverno, kspecv1alpha1.EngineAdmissionPolicy}, kspecv1alpha1.EngineKyverno},
+		"AdmissionPolicy":  {[]kspecv1alpha1.Engine{kspecv1alpha1.EngineAdmissionPolicy}, kspecv1alpha1.EngineAdmissionPolicy},
+	}
+	for name, tc := range cases {
+		assert.Equal(t, tc.want, DefaultEngine(&rules.Set{Engines: tc.engines}), name)
+	}
+}
+
+func TestModes(t *testing.T) {
+	type actions = []admissionregistrationv1.ValidationAction
+	off := &kyvernov1.EvaluationConfiguration{
+		Admission:  &kyvernov1.AdmissionConfiguration{Enabled: ptrTo(false)},
+		Background: &kyvernov1.BackgroundConfiguration{Enabled: ptrTo(true)},
+	}
+	cases := map[kspecv1alpha1.Mode]struct {
+		reason     string
+		kyverno    actions
+		evaluation *kyvernov1.EvaluationConfiguration
+		vap        actions
+	}{
+		kspecv1alpha1.ModeEnforce: {"enforce denies", actions{"Deny"}, nil, actions{"Deny"}},
+		kspecv1alpha1.ModeAudit:   {"audit warns and records", actions{"Warn", "Audit"}, nil, actions{"Warn", "Audit"}},
+		kspecv1alpha1.ModeMonitor: {"monitor: Kyverno only scans; the API server only writes its audit log", actions{"Audit"}, off, actions{"Audit"}},
+	}
+	for mode, want := range cases {
+		set := compileSpec(t, "s", "", mode)
+		n := len(set.ObjectRules())
+
+		objs := Kyverno(set, Options{Now: now})
+		vps := of[*kyvernov1.ValidatingPolicy](objs)
+		require.Len(t, vps, n, mode)
+		require.Len(t, objs, n, "%s: no exemptions, so only policies", mode)
+		for _, vp := range vps {
+			assert.Equal(t, want.kyverno, vp.Spec.ValidationAction, want.reason)
+			assert.Empty(t, cmp.Diff(want.evaluation, vp.Spec.EvaluationConfiguration), want.reason)
+		}
+
+		objs = AdmissionPolicies(set, Options{Now: now})
+		bindings := of[*admissionregistrationv1.ValidatingAdmissionPolicyBinding](objs)
+		require.Len(t, bindings, n, mode)
+		require.Len(t, of[*admissionregistrationv1.ValidatingAdmissionPolicy](objs), n, mode)
+		for _, b := range bindings {
+			assert.Equal(t, want.vap, b.Spec.ValidationActions, want.reason)
 		}
 	}
 }
 
+func ptrTo[T any](v T) *T { return &v }
+
+func TestMessagesAndMatch(t *testing.T) {
+	set := compileSpec(t, "s", "", kspecv1alpha1.ModeEnforce)
+	rs := set.ObjectRules()
+	vps := of[*kyvernov1.ValidatingPolicy](Kyverno(set, Options{Now: now}))
+	vaps := of[*admissionregistrationv1.ValidatingAdmissionPolicy](AdmissionPolicies(set, Options{Now: now}))
+	require.Len(t, vps, len(rs))
+	require.Len(t, vaps, len(rs))
+	for i, r := range rs {
+		want := admissionregistrationv1.Validation{Expression: r.Expression, Message: r.AdmissionMessage(), MessageExpression: r.AdmissionMessageExpression()}
+		assert.Equal(t, []admissionregistrationv1.Validation{want}, vps[i].Spec.Validations, r.ID)
+		assert.Equal(t, []admissionregistrationv1.Validation{want}, vaps[i].Spec.Validations, r.ID)
+		var rules []admissionregistrationv1.RuleWithOperations
+		for _, rr := range vaps[i].Spec.MatchConstraints.ResourceRules {
+			rules = append(rules, rr.RuleWithOperations)
+		}
+		assert.Empty(t, cmp.Diff(rulesMatch(r), rules), r.ID)
+		assert.Equal(t, vaps[i].Spec.MatchConstraints, vps[i].Spec.MatchConstraints, r.ID)
+	}
+}
+
+func rulesMatch(r *rules.Rule) []admissionregistrationv1.RuleWithOperations {
+	return rules.MatchRules(r.Kinds)
+}
+
 func TestNamesAndScope(t *testing.T) {
-	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	a, b := compileSpec(t, "a", "", kspecv1alpha1.ModeEnforce), compileSpec(t, "b", "", kspecv1alpha1.ModeEnforce)
 	names := map[string]bool{}
 	for _, set := range []*rules.Set{a, b} {
-		for _, o := range append(Kyverno(set, Options{Now: now}), AdmissionPolicies(set, Options{Now: now})...) {
+		objs := append(Kyverno(set, Options{Now: now}), AdmissionPolicies(set, Options{Now: now})...)
+		require.Len(t, objs, 3*len(set.ObjectRules()), "a policy, a VAP and a binding per rule")
+		for _, o := range objs {
 			key := o.GetObjectKind().GroupVersionKind().Kind + "/" + o.GetNamespace() + "/" + o.GetName()
 			assert.False(t, names[key], "two specs render %s", key)
 			names[key] = true
@@ -102,41 +191,65 @@ func TestNamesAndScope(t *testing.T) {
 	require.Len(t, objs, 1)
 	assert.Equal(t, "team", objs[0].GetNamespace())
 	assert.IsType(t, &kyvernov1.NamespacedValidatingPolicy{}, objs[0])
+	assert.Equal(t, "kspec-a-limits-cpu", objs[0].GetName())
 	vaps := AdmissionPolicies(claim, Options{Now: now})
 	require.Len(t, vaps, 2)
 	assert.Equal(t, "kspec-team.a-limits-cpu", vaps[0].GetName())
+	require.IsType(t, &admissionregistrationv1.ValidatingAdmissionPolicy{}, vaps[0])
 	assert.Contains(t, vaps[0].(*admissionregistrationv1.ValidatingAdmissionPolicy).Spec.MatchConditions[0].Expression, "['team']")
 }
 
-func TestExemptions(t *testing.T) {
-	ex := func(name string, expires time.Time, rules ...kspecv1alpha1.CheckRef) kspecv1alpha1.Exemption {
-		return kspecv1alpha1.Exemption{Name: name, Reason: "r", ApprovedBy: "a", ExpiresAt: metav1.NewTime(expires), Namespaces: []string{"legacy"}, Rules: rules}
+func ex(name string, expires time.Time, rs ...kspecv1alpha1.CheckRef) kspecv1alpha1.Exemption {
+	return kspecv1alpha1.Exemption{Name: name, Reason: "r", ApprovedBy: "a", ExpiresAt: metav1.NewTime(expires), Namespaces: []string{"legacy"}, Rules: rs}
+}
+
+// notes reads a ValidatingAdmissionPolicy's exemptions annotation.
+func notes(t *testing.T, p *admissionregistrationv1.ValidatingAdmissionPolicy) []exemptionNote {
+	t.Helper()
+	a, ok := p.Annotations[AnnotationExemptions]
+	if !ok {
+		return nil
 	}
-	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	var out []exemptionNote
+	require.NoError(t, json.Unmarshal([]byte(a), &out), p.Name)
+	return out
+}
+
+func TestExemptions(t *testing.T) {
 	set := compileSpec(t, "s", "", kspecv1alpha1.ModeEnforce,
 		ex("live", now.Add(time.Hour), "workload.security/limits-cpu"),
 		ex("expired", now.Add(-time.Hour)),
 		ex("everything", now.Add(time.Hour)))
-	var exceptions []*kyvernov1.PolicyException
-	for _, o := range Kyverno(set, Options{Now: now}) {
-		if e, ok := o.(*kyvernov1.PolicyException); ok {
-			exceptions = append(exceptions, e)
-		}
-	}
+	n := len(set.ObjectRules())
+	require.Equal(t, 2, n)
+
+	exceptions := of[*kyvernov1.PolicyException](Kyverno(set, Options{Now: now}))
 	require.Len(t, exceptions, 2, "the expired exemption is not rendered")
-	assert.Equal(t, "kspec-system", exceptions[0].Namespace)
+	assert.Equal(t, DefaultExceptionNamespace, exceptions[0].Namespace)
+	assert.Equal(t, "live", exceptions[0].Annotations[AnnotationExemption])
 	assert.Equal(t, []kyvernov1.PolicyRef{{Name: "kspec-s-limits-cpu", Kind: "ValidatingPolicy"}}, exceptions[0].Spec.PolicyRefs)
 	assert.Len(t, exceptions[1].Spec.PolicyRefs, 2, "an exemption naming no rule covers every rule")
-	assert.Equal(t, "2026-12-01T01:00:00Z", exceptions[0].Annotations["kspec.io/expires-at"])
+	assert.Equal(t, "2026-12-01T01:00:00Z", exceptions[0].Annotations[AnnotationExpiresAt])
+	exceptions = of[*kyvernov1.PolicyException](Kyverno(set, Options{Now: now, ExceptionNamespace: "policy"}))
+	require.Len(t, exceptions, 2)
+	assert.Equal(t, "policy", exceptions[1].Namespace)
 
-	for _, o := range AdmissionPolicies(set, Options{Now: now}) {
-		if p, ok := o.(*admissionregistrationv1.ValidatingAdmissionPolicy); ok {
-			var conds []string
-			for _, c := range p.Spec.MatchConditions {
-				conds = append(conds, c.Name)
-			}
-			assert.NotContains(t, conds, "kspec-exemption-expired")
-			assert.Contains(t, conds, "kspec-exemption-everything")
+	vaps := of[*admissionregistrationv1.ValidatingAdmissionPolicy](AdmissionPolicies(set, Options{Now: now}))
+	require.Len(t, vaps, n)
+	want := map[string][]string{"kspec-s-limits-cpu": {"live", "everything"}, "kspec-s-enforce": {"everything"}}
+	for _, p := range vaps {
+		var got []string
+		ns := notes(t, p)
+		for i, note := range ns {
+			got = append(got, note.Name)
+			assert.Equal(t, "r", note.Reason)
+			assert.Equal(t, "a", note.ApprovedBy)
+			assert.Equal(t, "2026-12-01T01:00:00Z", note.ExpiresAt)
+			// The exemptions' conditions come last, in the annotation's order.
+			c := p.Spec.MatchConditions[len(p.Spec.MatchConditions)-len(ns)+i]
+			assert.Equal(t, note.Condition, c.Name)
+			assert.Regexp(t, `^!\(.*'legacy'.*\)$`, c.Expression)
 		}
+		assert.Equal(t, want[p.Name], got, p.Name)
 	}
 }

@@ -31,43 +31,71 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
+	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/render"
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/validate"
 )
 
-func compileExample(t *testing.T, name string) *rules.Set {
+// compileExample compiles an example spec, with extra exemptions that
+// expire in 2027.
+func compileExample(t *testing.T, name string, exemptions ...kspecv1alpha1.Exemption) *rules.Set {
 	t.Helper()
 	file := filepath.Join("..", "..", "examples", "specs", name+".yaml")
 	b, err := os.ReadFile(file)
 	require.NoError(t, err)
 	spec, err := validate.ReadSpecification(context.Background(), file, b)
 	require.NoError(t, err)
+	for _, e := range exemptions {
+		e.ExpiresAt = metav1.NewTime(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+		spec.Spec.Exemptions = append(spec.Spec.Exemptions, e)
+	}
 	set, err := rules.Compile(spec)
 	require.NoError(t, err)
 	return set
 }
 
+// hostileExemptions are exemptions kspec validate accepts whose names are
+// free text: what render makes of them must still be valid objects.
+var hostileExemptions = []kspecv1alpha1.Exemption{
+	{Name: "Legacy billing (Q3)", Reason: "r", ApprovedBy: "a@example.com", Namespaces: []string{"billing"}},
+	{Name: "legacy-billing-q3", Reason: "r", ApprovedBy: "a@example.com", Namespaces: []string{"billing"}},
+	{Name: "../" + strings.Repeat("Ünïcödé ", 7), Reason: "r", ApprovedBy: "a@example.com", Namespaces: []string{"billing"}},
+}
+
 // TestRenderedPoliciesDryRun creates everything kspec renders for every
 // example, for both engines, with server-side dry-run and strict field
 // validation: Kyverno's CRDs and the API server's own ValidatingAdmission
-// Policy validation (which compiles the CEL) accept it all.
+// Policy validation (which compiles the CEL) accept it all. The strict
+// example also gets exemptions with hostile names.
 func TestRenderedPoliciesDryRun(t *testing.T) {
 	skipShort(t)
 	ctx := context.Background()
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	hostile := compileExample(t, "strict", hostileExemptions...)
+	sets := map[string]*rules.Set{"strict-hostile-exemptions": hostile}
 	for _, name := range []string{"minimal", "moderate", "strict", "comprehensive", "team-claim"} {
-		set := compileExample(t, name)
-		for _, engine := range []string{render.EngineKyverno, render.EngineAdmissionPolicy} {
+		sets[name] = compileExample(t, name)
+	}
+	require.Len(t, hostile.Exemptions, len(hostileExemptions))
+	for name, set := range sets {
+		for _, engine := range render.Engines() {
 			objs, err := render.Render(set, engine, render.Options{Now: now})
 			require.NoError(t, err)
+			exceptions := 0
 			for _, o := range objs {
 				c := k8s
 				if strings.HasPrefix(o.GetObjectKind().GroupVersionKind().Group, "policies.kyverno.io") {
 					c = kyverno
 				}
+				if o.GetObjectKind().GroupVersionKind().Kind == "PolicyException" {
+					exceptions++
+				}
 				err := c.Create(ctx, o, client.DryRunAll, client.FieldValidation(metav1.FieldValidationStrict))
 				require.NoError(t, err, "%s %s: %s %s", name, engine, o.GetObjectKind().GroupVersionKind().Kind, o.GetName())
+			}
+			if set == hostile && engine == kspecv1alpha1.EngineKyverno {
+				require.Equal(t, len(hostileExemptions), exceptions, "a PolicyException per hostile exemption")
 			}
 		}
 	}
@@ -80,7 +108,7 @@ func TestAdmissionPolicyEnforced(t *testing.T) {
 	skipShort(t)
 	ctx := context.Background()
 	set := compileExample(t, "strict")
-	objs, err := render.Render(set, render.EngineAdmissionPolicy, render.Options{Now: time.Now()})
+	objs, err := render.Render(set, kspecv1alpha1.EngineAdmissionPolicy, render.Options{Now: time.Now()})
 	require.NoError(t, err)
 	good := readPod(t, "pod-restricted.yaml")
 	bad := readPod(t, "pod-root-user.yaml")

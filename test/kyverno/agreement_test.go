@@ -40,6 +40,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
+	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/cli"
 	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/render"
@@ -160,12 +161,12 @@ func TestAgreement(t *testing.T) {
 			got := kspecCheck(t, file)
 			compare(t, set, objects, want, got, "kspec check")
 		})
-		for _, engine := range []string{render.EngineKyverno, render.EngineAdmissionPolicy} {
-			t.Run(name+"/kyverno-apply-"+engine, func(t *testing.T) {
+		for _, engine := range render.Engines() {
+			t.Run(name+"/kyverno-apply-"+string(engine), func(t *testing.T) {
 				objs, err := render.Render(set, engine, render.Options{Now: clock})
 				require.NoError(t, err)
 				got := kyvernoApply(t, kyverno, set, engine, objs, values, labels)
-				compare(t, set, objects, want, got, "kyverno apply ("+engine+")")
+				compare(t, set, objects, want, got, "kyverno apply ("+string(engine)+")")
 			})
 		}
 	}
@@ -254,7 +255,7 @@ func namespaceValues(t *testing.T) (string, map[string]map[string]string) {
 
 // kyvernoApply runs the real kyverno apply on the rendered objects and the
 // corpus and reads its policy report.
-func kyvernoApply(t *testing.T, kyverno string, set *rules.Set, engine string, objs []client.Object, values string, labels map[string]map[string]string) verdicts {
+func kyvernoApply(t *testing.T, kyverno string, set *rules.Set, engine kspecv1alpha1.Engine, objs []client.Object, values string, labels map[string]map[string]string) verdicts {
 	t.Helper()
 	dir := t.TempDir()
 	var policies, exceptions []client.Object
@@ -303,7 +304,7 @@ func kyvernoApply(t *testing.T, kyverno string, set *rules.Set, engine string, o
 
 	byPolicy := map[string]string{}
 	for _, r := range set.ObjectRules() {
-		byPolicy[render.Name(set, r, engine == render.EngineAdmissionPolicy || set.Namespace == "")] = r.ID
+		byPolicy[render.Name(set, r, engine == kspecv1alpha1.EngineAdmissionPolicy || set.Namespace == "")] = r.ID
 	}
 	got := verdicts{}
 	for _, r := range results {
@@ -316,7 +317,7 @@ func kyvernoApply(t *testing.T, kyverno string, set *rules.Set, engine string, o
 			if res.Namespace != "" {
 				key = res.Kind + "/" + res.Namespace + "/" + res.Name
 			}
-			if engine == render.EngineAdmissionPolicy && !selected(set, res.Kind, res.Namespace, res.Name, labels) {
+			if engine == kspecv1alpha1.EngineAdmissionPolicy && !selected(set, res.Kind, res.Namespace, res.Name, labels) {
 				// The Kyverno CLI does not apply a ValidatingAdmissionPolicy's
 				// namespaceSelector (it does a ValidatingPolicy's, from the
 				// values file), so stand in for the API server here.
