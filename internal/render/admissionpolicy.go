@@ -43,7 +43,7 @@ type exemptionNote struct {
 // policy's kspec.io/exemptions annotation; a claim is scoped to its
 // namespace by a match condition, since these objects are cluster-scoped.
 func AdmissionPolicies(set *rules.Set, o Options) []client.Object {
-	actions := vapActions(rules.Actions(set.Mode))
+	actions := vapActions(set.ActionsAt(o.Now))
 	live := liveExemptions(set, o)
 	var out []client.Object
 	for _, r := range set.ObjectRules() {

@@ -34,7 +34,7 @@ import (
 // the same CEL runs in Kyverno, the API server and kspec.
 func Kyverno(set *rules.Set, o Options) []client.Object {
 	claim := set.Namespace != ""
-	actions, evaluation := kyvernoActions(rules.Actions(set.Mode))
+	actions, evaluation := kyvernoActions(set.ActionsAt(o.Now))
 	var out []client.Object
 	names := map[*rules.Rule]string{}
 	for _, r := range set.ObjectRules() {

@@ -28,6 +28,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/rules"
@@ -145,6 +146,51 @@ func TestModes(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// TestActivation: outside its windows an enforce spec renders as monitor
+// (nothing denies); inside, it denies. The function re-renders at the
+// set's NextChange.
+func TestActivation(t *testing.T) {
+	y, err := yamlSpec(`
+enforcement: {mode: enforce}
+activation:
+  timeZone: Europe/Berlin
+  windows: [{start: "09:00", end: "17:00"}]
+workloads:
+  containers:
+    required: [{key: securityContext.runAsNonRoot, value: true}]
+`)
+	require.NoError(t, err)
+	set, err := rules.Compile(rules.Spec{Name: "office-hours", Spec: y})
+	require.NoError(t, err)
+	inside := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC) // 11:00 in Berlin
+	outside := time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		at      time.Time
+		kyverno []admissionregistrationv1.ValidationAction
+		vap     []admissionregistrationv1.ValidationAction
+	}{
+		{inside, []admissionregistrationv1.ValidationAction{"Deny"}, []admissionregistrationv1.ValidationAction{"Deny"}},
+		{outside, []admissionregistrationv1.ValidationAction{"Audit"}, []admissionregistrationv1.ValidationAction{"Audit"}},
+	} {
+		vps := of[*kyvernov1.ValidatingPolicy](Kyverno(set, Options{Now: tc.at}))
+		require.Len(t, vps, 1)
+		assert.Equal(t, tc.kyverno, vps[0].Spec.ValidationAction, tc.at)
+		assert.Equal(t, tc.at.Equal(outside), vps[0].Spec.EvaluationConfiguration != nil, "admission off outside the window")
+		bs := of[*admissionregistrationv1.ValidatingAdmissionPolicyBinding](AdmissionPolicies(set, Options{Now: tc.at}))
+		require.Len(t, bs, 1)
+		assert.Equal(t, tc.vap, bs[0].Spec.ValidationActions, tc.at)
+	}
+	next, ok := set.NextChange(inside)
+	require.True(t, ok)
+	assert.True(t, time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC).Equal(next), "17:00 in Berlin, got %s", next)
+}
+
+func yamlSpec(y string) (kspecv1alpha1.ClusterSpecificationSpec, error) {
+	var s kspecv1alpha1.ClusterSpecificationSpec
+	err := yaml.UnmarshalStrict([]byte(y), &s)
+	return s, err
+}
 
 func TestMessagesAndMatch(t *testing.T) {
 	set := compileSpec(t, "s", "", kspecv1alpha1.ModeEnforce)
