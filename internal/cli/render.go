@@ -18,8 +18,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -33,7 +31,7 @@ import (
 type renderCmd struct {
 	specFlags
 	Engine             string `placeholder:"ENGINE" help:"Engine to render for, as spec.enforcement.engines names it: Kyverno or AdmissionPolicy (case-insensitive, so the older kyverno and admissionpolicy still work). Default: the spec's first engine that renders policies, else Kyverno."`
-	OutputDir          string `short:"o" name:"output-dir" placeholder:"DIR" help:"Write one file per object into DIR instead of a YAML stream on standard output."`
+	OutputDir          string `short:"o" name:"output-dir" placeholder:"DIR" help:"Write one file per object into DIR instead of a YAML stream on standard output. DIR must be new, empty or an earlier kspec render output: afterwards it holds exactly what this render produced (and a .kspec-render list of it); files of rules that no longer exist are removed, and nothing is written through links."`
 	ExceptionNamespace string `placeholder:"NAMESPACE" help:"Namespace of the PolicyExceptions of a cluster-wide specification. Default: kspec-system."`
 }
 
@@ -93,17 +91,13 @@ func writeDir(dir string, objs []client.Object) error {
 		}
 		written[files[i]] = true
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return errors.Wrap(err, "cannot create output directory")
-	}
+	out := make(map[string][]byte, len(objs))
 	for i, o := range objs {
 		b, err := render.Marshal([]client.Object{o})
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, files[i]), b, 0o600); err != nil {
-			return errors.Wrap(err, "cannot write output")
-		}
+		out[files[i]] = b
 	}
-	return nil
+	return writeFiles(dir, out)
 }

@@ -156,6 +156,9 @@ func TestRenderDir(t *testing.T) {
 		require.NotEmpty(t, entries)
 		exceptions := 0
 		for _, e := range entries {
+			if e.Name() == manifestFile {
+				continue
+			}
 			name := strings.TrimSuffix(e.Name(), ".yaml")
 			assert.Empty(t, k8svalidation.IsDNS1123Subdomain(name), e.Name())
 			if strings.HasPrefix(name, "policyexception-kspec-strict-legacy-billing-q3-etc-") {
@@ -198,7 +201,7 @@ func TestWriteDir(t *testing.T) {
 				require.NoError(t, err)
 				entries, err := os.ReadDir(dir)
 				require.NoError(t, err)
-				assert.Len(t, entries, len(tc.objs))
+				assert.Len(t, entries, len(tc.objs)+1, "the objects and the %s list", manifestFile)
 				return
 			}
 			require.ErrorContains(t, err, tc.want)
@@ -210,4 +213,75 @@ func TestWriteDir(t *testing.T) {
 			assert.Equal(t, []string{root}, all, "nothing is written for a bad name")
 		})
 	}
+}
+
+// TestWriteFiles: a re-render leaves exactly what it renders, never
+// writes through a link, and never writes into a directory it did not fill.
+func TestWriteFiles(t *testing.T) {
+	list := func(t *testing.T, dir string) []string {
+		t.Helper()
+		entries, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		var out []string
+		for _, e := range entries {
+			out = append(out, e.Name())
+		}
+		return out
+	}
+	t.Run("RerenderRemovesStale", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "out")
+		require.NoError(t, writeFiles(dir, map[string][]byte{"a.yaml": []byte("a"), "b.yaml": []byte("b")}))
+		require.NoError(t, writeFiles(dir, map[string][]byte{"b.yaml": []byte("b2"), "c.yaml": []byte("c")}))
+		assert.Equal(t, []string{manifestFile, "b.yaml", "c.yaml"}, list(t, dir))
+		b, err := os.ReadFile(filepath.Join(dir, "b.yaml"))
+		require.NoError(t, err)
+		assert.Equal(t, "b2", string(b))
+	})
+	t.Run("SymlinkNotFollowed", func(t *testing.T) {
+		root := t.TempDir()
+		dir := filepath.Join(root, "out")
+		require.NoError(t, writeFiles(dir, map[string][]byte{"a.yaml": []byte("a")}))
+		victim := filepath.Join(root, "kustomization.yaml")
+		require.NoError(t, os.WriteFile(victim, []byte("precious"), 0o600))
+		require.NoError(t, os.Remove(filepath.Join(dir, "a.yaml")))
+		require.NoError(t, os.Symlink(victim, filepath.Join(dir, "a.yaml")))
+		err := writeFiles(dir, map[string][]byte{"a.yaml": []byte("evil")})
+		require.ErrorContains(t, err, "a.yaml, which is not a regular file")
+		b, err := os.ReadFile(victim)
+		require.NoError(t, err)
+		assert.Equal(t, "precious", string(b), "the link's target is untouched")
+	})
+	t.Run("ForeignDirectory", func(t *testing.T) {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "kustomization.yaml"), []byte("mine"), 0o600))
+		err := writeFiles(dir, map[string][]byte{"a.yaml": []byte("a")})
+		require.ErrorContains(t, err, "is not empty and holds no "+manifestFile)
+		assert.Equal(t, []string{"kustomization.yaml"}, list(t, dir), "nothing written")
+	})
+	t.Run("ForeignFileInRenderedDirectory", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "out")
+		require.NoError(t, writeFiles(dir, map[string][]byte{"a.yaml": []byte("a")}))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.md"), []byte("mine"), 0o600))
+		err := writeFiles(dir, map[string][]byte{"b.yaml": []byte("b")})
+		require.ErrorContains(t, err, "notes.md, which kspec render did not write")
+		assert.Equal(t, []string{manifestFile, "a.yaml", "notes.md"}, list(t, dir), "nothing written or removed")
+	})
+	t.Run("ManifestNamesOutsideIgnored", func(t *testing.T) {
+		root := t.TempDir()
+		dir := filepath.Join(root, "out")
+		require.NoError(t, writeFiles(dir, map[string][]byte{"a.yaml": []byte("a")}))
+		victim := filepath.Join(root, "victim.yaml")
+		require.NoError(t, os.WriteFile(victim, []byte("precious"), 0o600))
+		// A tampered list naming a file outside: removal stays inside dir.
+		require.NoError(t, os.WriteFile(filepath.Join(dir, manifestFile), []byte("a.yaml\n../victim.yaml\n"), 0o600))
+		require.NoError(t, writeFiles(dir, map[string][]byte{"b.yaml": []byte("b")}))
+		_, err := os.Stat(victim)
+		require.NoError(t, err, "a file outside the directory is never removed")
+	})
+	t.Run("BadNames", func(t *testing.T) {
+		for _, name := range []string{"../x.yaml", "a/b.yaml", manifestFile, ".hidden", ""} {
+			err := writeFiles(filepath.Join(t.TempDir(), "out"), map[string][]byte{name: nil})
+			require.ErrorContains(t, err, "not a plain file name", name)
+		}
+	})
 }
