@@ -486,68 +486,72 @@ type Exemption struct {
 
 // resourceMatches is CEL, over r, true when object matches the resource
 // selector r encodes (see resourceData). Exemptions hold their selectors
-// as data, one constant list that this one comprehension reads, rather
-// than as code: type-checking CEL costs, per call, a copy of every type
-// substitution made so far, so code per selector made compiling an
+// as data, one constant list of strings that this one comprehension reads,
+// rather than as code: type-checking CEL costs, per call, a copy of every
+// type substitution made so far, so code per selector made compiling an
 // exemption quadratic in its selectors (0.3 s for 64 of them).
-const resourceMatches = "r[0].all(x, object.kind == x) && " +
-	"r[1].all(x, object.metadata.?name.orValue('') == x) && " +
-	"r[2].all(k, object.metadata.?labels[?k].hasValue() && (k + '=' + object.metadata.labels[k]) in r[3]) && " +
-	"object.metadata.?labels.orValue({}).all(k, !((k + '=' + object.metadata.labels[k]) in r[4])) && " +
-	"r[5].all(k, object.metadata.?labels[?k].hasValue()) && " +
-	"r[6].all(k, !object.metadata.?labels[?k].hasValue())"
+const resourceMatches = "r.all(q, " +
+	"q.startsWith('kind:') ? object.kind == q.substring(5) : " +
+	"q.startsWith('name:') ? object.metadata.?name.orValue('') == q.substring(5) : " +
+	"q.startsWith('in:') ? object.metadata.?labels[?q.substring(3)].hasValue() && ('pair:' + q.substring(3) + '=' + object.metadata.labels[q.substring(3)]) in r : " +
+	"q.startsWith('exists:') ? object.metadata.?labels[?q.substring(7)].hasValue() : " +
+	"q.startsWith('absent:') ? !object.metadata.?labels[?q.substring(7)].hasValue() : " +
+	"true) && " +
+	"object.metadata.?labels.orValue({}).all(k, !(('notin:' + k + '=' + object.metadata.labels[k]) in r))"
 
-// resourceData encodes a resource selector as the lists resourceMatches
-// reads: the kind and the name (none or one each), the keys an In
-// requirement names and the key=value pairs it allows (requirements on
-// one key intersect), the key=value pairs NotIn forbids, the keys that
-// must exist and the keys that must not. Neither a label key nor a
-// label value holds '=', so a pair reads back one way only.
-func resourceData(r kspecv1alpha1.ResourceSelector) (string, error) {
-	var kind, name, inKeys, inPairs, notIn, exists, absent []string
+// resourceData encodes a resource selector as the strings resourceMatches
+// reads, each tagged: kind:<kind>, name:<name>, in:<key> for each key an
+// In requirement names with pair:<key>=<value> for each value it allows
+// (requirements on one key intersect), notin:<key>=<value> for each pair
+// NotIn forbids, exists:<key> and absent:<key>. Neither a label key nor
+// a label value holds '=', so a pair reads back one way only.
+func resourceData(r kspecv1alpha1.ResourceSelector) ([]string, error) {
+	var out []string
 	if r.Kind != "" {
-		kind = []string{r.Kind}
+		out = append(out, "kind:"+r.Kind)
 	}
 	if r.Name != "" {
-		name = []string{r.Name}
+		out = append(out, "name:"+r.Name)
 	}
-	if r.Selector != nil {
-		sel, err := metav1.LabelSelectorAsSelector(r.Selector)
-		if err != nil {
-			return "", err
-		}
-		allowed := map[string][]string{}
-		reqs, _ := sel.Requirements()
-		for _, q := range reqs {
-			k := q.Key()
-			vs := q.Values().List()
-			switch q.Operator() {
-			case selection.In, selection.Equals, selection.DoubleEquals:
-				if prev, ok := allowed[k]; ok {
-					vs = slices.DeleteFunc(prev, func(v string) bool { return !slices.Contains(vs, v) })
-				} else {
-					inKeys = append(inKeys, k)
-				}
-				allowed[k] = vs
-			case selection.NotIn, selection.NotEquals:
-				for _, v := range vs {
-					notIn = append(notIn, k+"="+v)
-				}
-			case selection.Exists:
-				exists = append(exists, k)
-			case selection.DoesNotExist:
-				absent = append(absent, k)
-			default:
-				return "", errors.Errorf("unsupported operator %s", q.Operator())
+	if r.Selector == nil {
+		return out, nil
+	}
+	sel, err := metav1.LabelSelectorAsSelector(r.Selector)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	allowed := map[string][]string{}
+	reqs, _ := sel.Requirements()
+	for _, q := range reqs {
+		k, vs := q.Key(), q.Values().List()
+		switch q.Operator() {
+		case selection.In, selection.Equals, selection.DoubleEquals:
+			if prev, ok := allowed[k]; ok {
+				vs = slices.DeleteFunc(prev, func(v string) bool { return !slices.Contains(vs, v) })
+			} else {
+				keys = append(keys, k)
 			}
-		}
-		for _, k := range inKeys {
-			for _, v := range allowed[k] {
-				inPairs = append(inPairs, k+"="+v)
+			allowed[k] = vs
+		case selection.NotIn, selection.NotEquals:
+			for _, v := range vs {
+				out = append(out, "notin:"+k+"="+v)
 			}
+		case selection.Exists:
+			out = append(out, "exists:"+k)
+		case selection.DoesNotExist:
+			out = append(out, "absent:"+k)
+		default:
+			return nil, errors.Errorf("unsupported operator %s", q.Operator())
 		}
 	}
-	return "[" + strings.Join([]string{quoteList(kind), quoteList(name), quoteList(inKeys), quoteList(inPairs), quoteList(notIn), quoteList(exists), quoteList(absent)}, ", ") + "]", nil
+	for _, k := range keys {
+		out = append(out, "in:"+k)
+		for _, v := range allowed[k] {
+			out = append(out, "pair:"+k+"="+v)
+		}
+	}
+	return out, nil
 }
 
 func newExemption(e kspecv1alpha1.Exemption) (*Exemption, error) {
@@ -558,10 +562,13 @@ func newExemption(e kspecv1alpha1.Exemption) (*Exemption, error) {
 	if len(e.Resources) > 0 {
 		rs := make([]string, len(e.Resources))
 		for i, r := range e.Resources {
-			var err error
-			if rs[i], err = resourceData(r); err != nil {
+			d, err := resourceData(r)
+			if err != nil {
 				return nil, errors.Wrapf(err, "resources[%d].selector", i)
 			}
+			// An empty selector matches everything; a list of none would
+			// be a list of unknown type.
+			rs[i] = quoteList(append(d, "any"))
 		}
 		conds = append(conds, "["+strings.Join(rs, ", ")+"].exists(r, "+resourceMatches+")")
 	}

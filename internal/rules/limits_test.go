@@ -18,11 +18,20 @@ package rules
 
 import (
 	"fmt"
+	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"testing"
 	"time"
 
+	"github.com/google/cel-go/cel"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	fieldpath "k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/utils/ptr"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
@@ -37,12 +46,14 @@ const (
 	maxExemptionResources = 64  // exemptions[].resources
 	maxExemptionRules     = 64  // exemptions[].rules
 	maxPodSecurityExempt  = 256 // podSecurity.exemptions
-	maxRegistries         = 256 // workloads.images.allowedRegistries, blockedRegistries
+	maxRegistries         = 64  // workloads.images.allowedRegistries, blockedRegistries
 	maxRegistryLength     = 255
 	maxPorts              = 256 // network.disallowedPorts
 	maxRequiredPolicies   = 64  // network.requiredPolicies
-	maxRBACRules          = 128 // rbac.minimumRules, forbiddenRules
+	maxMinimumRules       = 128 // rbac.minimumRules
+	maxForbiddenRules     = 64  // rbac.forbiddenRules
 	maxVerbs              = 16  // rbac.*[].verbs
+	maxVerbLength         = 32
 	maxWebhooks           = 64  // admission.required
 	maxNamedPolicies      = 128 // admission.policies.requiredPolicies
 	maxVersions           = 64  // kubernetes.excludedVersions
@@ -157,13 +168,15 @@ func maxSpec() kspecv1alpha1.ClusterSpecificationSpec {
 		r.Workloads.Images.BlockedRegistries = append(r.Workloads.Images.BlockedRegistries, registry("blocked", i, maxRegistryLength))
 	}
 	r.RBAC = &kspecv1alpha1.RBACRequirements{}
-	for i := range maxRBACRules {
-		rule := kspecv1alpha1.RBACRule{APIGroup: label("group", i, 253), Resource: label("resource", i, 253)}
+	for i := range maxMinimumRules {
+		rule := kspecv1alpha1.RBACRule{APIGroup: label("group", i, 253), Resource: label("resource", i, 126) + "/" + label("sub", i, 126)}
 		for j := range maxVerbs {
-			rule.Verbs = append(rule.Verbs, label("verb", j, 63))
+			rule.Verbs = append(rule.Verbs, label("verb", j, maxVerbLength))
 		}
 		r.RBAC.MinimumRules = append(r.RBAC.MinimumRules, rule)
-		r.RBAC.ForbiddenRules = append(r.RBAC.ForbiddenRules, rule)
+		if i < maxForbiddenRules {
+			r.RBAC.ForbiddenRules = append(r.RBAC.ForbiddenRules, rule)
+		}
 	}
 	r.Admission = &kspecv1alpha1.AdmissionRequirements{Policies: &kspecv1alpha1.RequiredPolicies{MinCount: 1}}
 	for i := range maxWebhooks {
@@ -188,4 +201,102 @@ func maxSpec() kspecv1alpha1.ClusterSpecificationSpec {
 		r.Compliance.Frameworks = append(r.Compliance.Frameworks, f)
 	}
 	return s
+}
+
+// TestSchemaLimits keeps maxSpec at the schema's limits: each constant
+// against the marker on its field.
+func TestSchemaLimits(t *testing.T) {
+	var src string
+	for _, f := range []string{"clusterspecification_types.go", "requirements_types.go"} {
+		b, err := os.ReadFile("../../apis/kspec/v1alpha1/" + f)
+		require.NoError(t, err)
+		src += string(b)
+	}
+	// marker is the value of a marker in the comment above a field.
+	marker := func(field, name string) int {
+		m := regexp.MustCompile(`(?m)((?:^\t//.*\n)+)^\t` + field + ` `).FindStringSubmatch(src)
+		require.NotNil(t, m, field)
+		v := regexp.MustCompile(`\+kubebuilder:validation:` + regexp.QuoteMeta(name) + `=(\d+)\n`).FindStringSubmatch(m[1])
+		require.NotNil(t, v, "%s has no %s", field, name)
+		n, err := strconv.Atoi(v[1])
+		require.NoError(t, err)
+		return n
+	}
+	for _, c := range []struct {
+		field, marker string
+		want          int
+	}{
+		{"Include", "MaxItems", maxNamespaces},
+		{"Exclude", "MaxItems", maxNamespaces},
+		{"Exemptions \\[\\]Exemption", "MaxItems", maxExemptions},
+		{"Namespaces", "MaxItems", maxExemptionNS},
+		{"Resources", "MaxItems", maxExemptionResources},
+		{"Rules", "MaxItems", maxExemptionRules},
+		{"Exemptions \\[\\]PodSecurityExemption", "MaxItems", maxPodSecurityExempt},
+		{"AllowedRegistries", "MaxItems", maxRegistries},
+		{"BlockedRegistries", "MaxItems", maxRegistries},
+		{"AllowedRegistries", "items:MaxLength", maxRegistryLength},
+		{"BlockedRegistries", "items:MaxLength", maxRegistryLength},
+		{"DisallowedPorts", "MaxItems", maxPorts},
+		{"RequiredPolicies \\[\\]RequiredNetworkPolicy", "MaxItems", maxRequiredPolicies},
+		{"MinimumRules", "MaxItems", maxMinimumRules},
+		{"ForbiddenRules", "MaxItems", maxForbiddenRules},
+		{"Verbs", "MaxItems", maxVerbs},
+		{"Verbs", "items:MaxLength", maxVerbLength},
+		{"Required \\[\\]RequiredWebhook", "MaxItems", maxWebhooks},
+		{"RequiredPolicies \\[\\]NamedPolicy", "MaxItems", maxNamedPolicies},
+		{"ExcludedVersions", "MaxItems", maxVersions},
+		{"Providers", "MaxItems", maxProviders},
+		{"Frameworks", "MaxItems", maxFrameworks},
+		{"Controls", "MaxItems", maxControls},
+		{"Checks", "MaxItems", maxChecks},
+		{"Windows", "MaxItems", maxWindows},
+	} {
+		assert.Equal(t, c.want, marker(c.field, c.marker), "%s %s", c.field, c.marker)
+	}
+}
+
+// TestCompileSchemaMaximum compiles the largest spec the schema admits:
+// every expression kspec emits for it fits the API server's CEL limits
+// (compile checks them), and the spec compiles at all.
+func TestCompileSchemaMaximum(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a spec of megabytes")
+	}
+	s := maxSpec()
+	require.Empty(t, kspecv1alpha1.ValidateSpecification(&s, "max", false, fieldpath.NewPath("spec")), "the spec is valid")
+	set, err := Compile(Spec{Name: "max", Spec: s})
+	require.NoError(t, err)
+	require.Len(t, set.Exemptions, maxExemptions)
+	for _, r := range set.Rules {
+		for _, e := range []string{r.Expression, r.MessageExpression, r.AdmissionMessageExpression()} {
+			if e != "" {
+				_, err := compile(e, cel.DynType)
+				assert.NoError(t, err, r.ID)
+			}
+		}
+	}
+}
+
+// TestCompileLists compiles each list of the schema alone at its maximum,
+// so a failure names the list.
+func TestCompileLists(t *testing.T) {
+	full := maxSpec()
+	r := full.Requirements
+	cases := map[string]kspecv1alpha1.ClusterSpecificationSpec{
+		"NamespaceScope": {NamespaceScope: full.NamespaceScope},
+		"Exemption":      {Exemptions: full.Exemptions[:1]},
+		"PodSecurity":    {Requirements: kspecv1alpha1.Requirements{PodSecurity: r.PodSecurity}},
+		"Images":         {Requirements: kspecv1alpha1.Requirements{Workloads: r.Workloads}},
+		"Network":        {Requirements: kspecv1alpha1.Requirements{Network: r.Network}},
+		"RBAC":           {Requirements: kspecv1alpha1.Requirements{RBAC: r.RBAC}},
+		"Cluster":        {Requirements: kspecv1alpha1.Requirements{Kubernetes: r.Kubernetes, Admission: r.Admission, Observability: r.Observability}},
+		"Compliance":     {Requirements: kspecv1alpha1.Requirements{PodSecurity: r.PodSecurity, Compliance: r.Compliance}},
+	}
+	for name, s := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Compile(Spec{Name: "max", Spec: s})
+			require.NoError(t, err)
+		})
+	}
 }
