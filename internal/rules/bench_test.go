@@ -129,3 +129,34 @@ func BenchmarkDecodePodYAML(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompileStrict is the baseline of BenchmarkCompileMaximum:
+// compiling the strict example.
+func BenchmarkCompileStrict(b *testing.B) {
+	y, err := os.ReadFile("../../examples/specs/strict.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cs kspecv1alpha1.ClusterSpecification
+	if err := yaml.Unmarshal(y, &cs); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(Spec{Name: cs.Name, Spec: cs.Spec}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCompileMaximum compiles the largest spec the schema admits
+// (maxSpec): every list at its MaxItems, every string at its MaxLength.
+func BenchmarkCompileMaximum(b *testing.B) {
+	s := maxSpec()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(Spec{Name: "max", Spec: s}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

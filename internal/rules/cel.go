@@ -17,8 +17,11 @@ limitations under the License.
 package rules
 
 import (
+	"fmt"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/ext"
@@ -75,17 +78,29 @@ func compile(expr string, want *cel.Type) (cel.Program, error) {
 	}
 	ast, iss := e.Compile(expr)
 	if iss.Err() != nil {
-		return nil, errors.Errorf("cannot compile %q: %s", expr, iss.Err())
+		return nil, errors.Errorf("cannot compile %s: %s", excerpt(expr), excerpt(iss.Err().Error()))
 	}
 	if want != cel.DynType && !ast.OutputType().IsExactType(want) && !ast.OutputType().IsExactType(cel.DynType) {
-		return nil, errors.Errorf("%q yields %s, not %s", expr, ast.OutputType(), want)
+		return nil, errors.Errorf("%s yields %s, not %s", excerpt(expr), ast.OutputType(), want)
 	}
 	ee, err := evalEnv()
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot build the CEL evaluation environment")
 	}
 	p, err := ee.Program(ast, cel.EvalOptions(cel.OptOptimize))
-	return p, errors.Wrapf(err, "cannot plan %q", expr)
+	return p, errors.Wrapf(err, "cannot plan %s", excerpt(expr))
+}
+
+// excerptLen bounds what an error quotes of an expression: a spec at the
+// schema's limits makes expressions of tens of kilobytes.
+const excerptLen = 200
+
+// excerpt quotes s, its middle cut when it is long.
+func excerpt(s string) string {
+	if r := []rune(s); len(r) > excerptLen {
+		return fmt.Sprintf("%q (%d characters)", string(r[:excerptLen/2])+" … "+string(r[len(r)-excerptLen/2:]), len(r))
+	}
+	return fmt.Sprintf("%q", s)
 }
 
 // A Variable is a named CEL expression, shared by the rules of a kind; in a
@@ -109,9 +124,33 @@ var (
 	VariableImages = Variable{"images", "variables.containers.map(c, c.?image.orValue('')).map(i, " + normalizeImage("i") + ")"}
 )
 
-// quote writes s as a CEL string literal.
+// quote writes s as a CEL string literal that reads back as s, whatever s
+// holds: quotes, backslashes, newlines and every other character a
+// single-quoted literal cannot hold as it is are escaped, and so is what
+// is not printable. A byte that is not UTF-8 is written as U+FFFD, as
+// decoding JSON (an admission request, kubectl) reads it: a CEL string
+// holds only Unicode.
 func quote(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('\'')
+	for _, r := range s { // an invalid byte ranges as utf8.RuneError, U+FFFD
+		switch {
+		case r == '\'' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < utf8.RuneSelf && r >= ' ' && r != 0x7f:
+			b.WriteRune(r)
+		case r >= utf8.RuneSelf && unicode.IsPrint(r) && r != utf8.RuneError:
+			b.WriteRune(r)
+		case r <= 0xffff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
 }
 
 // quoteList writes ss as a CEL list of string literals.

@@ -144,7 +144,8 @@ func registryPatterns(ps []string) (string, error) {
 func imagesMessage(parts ...[2]string) string {
 	ms := make([]string, len(parts))
 	for k, p := range parts {
-		ms[k] = fmt.Sprintf("(variables.images.exists(i, %[1]s) ? 'images ' + variables.images.filter(i, %[1]s).join(', ') + %[2]s : '')", p[0], quote(" "+p[1]))
+		// The filter once: a registry pattern is a long constant.
+		ms[k] = fmt.Sprintf("[variables.images.filter(i, %s)].map(l, size(l) > 0 ? 'images ' + l.join(', ') + %s : '')[0]", p[0], quote(" "+p[1]))
 	}
 	return "[" + strings.Join(ms, ", ") + "].filter(m, m != '').join('; ')"
 }

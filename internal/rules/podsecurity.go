@@ -21,6 +21,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	reportsv1alpha1 "github.com/kspec-io/kspec/apis/reports/v1alpha1"
@@ -65,14 +66,24 @@ func podSecurityRules(ps *kspecv1alpha1.PodSecurityRequirements) []*Rule {
 		value := "object.metadata.?labels[?" + quote(label) + "]"
 		allowed, required := quoteList(atLeast(m.level)), quote(string(m.level))
 		// Exemptions lower the level for their namespace in every mode, as
-		// Pod Security Admission's exemptions do, and never raise it. Last
-		// one first, so the first listed wins, as a lookup would.
-		for i := len(ps.Exemptions) - 1; i >= 0; i-- {
-			e := ps.Exemptions[i]
-			l := lower(m.level, e.Level)
-			ns := "object.metadata.name == " + quote(e.Namespace)
-			allowed = fmt.Sprintf("(%s ? %s : %s)", ns, quoteList(atLeast(l)), allowed)
-			required = fmt.Sprintf("(%s ? %s : %s)", ns, quote(string(l)), required)
+		// Pod Security Admission's exemptions do, and never raise it. A
+		// lookup in a map literal, flat however many there are (nested
+		// conditionals hit CEL's recursion limit at 125); the first listed
+		// wins.
+		if len(ps.Exemptions) > 0 {
+			var as, rs []string
+			seen := map[string]bool{}
+			for _, e := range ps.Exemptions {
+				if seen[e.Namespace] {
+					continue
+				}
+				seen[e.Namespace] = true
+				l := lower(m.level, e.Level)
+				as = append(as, quote(e.Namespace)+": "+quoteList(atLeast(l)))
+				rs = append(rs, quote(e.Namespace)+": "+quote(string(l)))
+			}
+			allowed = "{" + strings.Join(as, ", ") + "}[?object.metadata.name].orValue(" + allowed + ")"
+			required = "{" + strings.Join(rs, ", ") + "}[?object.metadata.name].orValue(" + required + ")"
 		}
 		out = append(out, &Rule{
 			ID:         CategoryPodSecurity + "/" + m.mode,

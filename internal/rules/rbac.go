@@ -45,21 +45,24 @@ func resourceGrants(resource string) []string {
 	return out
 }
 
-// grants is CEL that is true when role rule r grants the forbidden rule's
-// group, resource and one of its verbs, on some object: resourceNames do
-// not narrow a forbidden rule away.
-func grants(f kspecv1alpha1.RBACRule) string {
-	in := func(list string, values []string) string {
-		return "r.?" + list + ".orValue([]).exists(x, x in " + quoteList(values) + ")"
-	}
-	verbs := []string{"*"}
-	for _, v := range f.Verbs {
-		if v != "*" {
-			verbs = append(verbs, v)
-		}
-	}
-	return "(" + in("apiGroups", []string{"*", f.APIGroup}) + " && " + in("resources", resourceGrants(f.Resource)) + " && " + in("verbs", verbs) + ")"
+// forbiddenData encodes a forbidden rule as the lists grantsForbidden
+// reads: its apiGroup, its resource with the other role resources that
+// grant it (see resourceGrants), and its verbs.
+func forbiddenData(f kspecv1alpha1.RBACRule) string {
+	return "[" + quoteList([]string{f.APIGroup}) + ", " + quoteList(resourceGrants(f.Resource)[1:]) + ", " + quoteList(f.Verbs) + "]"
 }
+
+// grantsForbidden is CEL that is true when role rule r grants forbidden
+// rule f's group, resource and one of its verbs, on some object:
+// resourceNames do not narrow a forbidden rule away. A role's * grants
+// each. The forbidden rules are data, one constant list that one
+// comprehension reads, so an expression grows by their text only.
+const grantsForbidden = "r.?apiGroups.orValue([]).exists(x, x == '*' || x in f[0]) && " +
+	"r.?resources.orValue([]).exists(x, x == '*' || x in f[1]) && " +
+	"r.?verbs.orValue([]).exists(x, x == '*' || x in f[2])"
+
+// describeForbidden is CEL writing forbidden rule f as describe does.
+const describeForbidden = "(f[0][0] == '' ? '\"\"' : f[0][0]) + '/' + f[1][0] + ' [' + f[2].join(',') + ']'"
 
 // describe writes an RBAC rule of the spec as group/resource [verbs].
 func describe(f kspecv1alpha1.RBACRule) string {
@@ -82,15 +85,13 @@ func rbacObjectRules(r *kspecv1alpha1.RBACRequirements) []*Rule {
 	if len(r.ForbiddenRules) == 0 {
 		return nil
 	}
-	gs := make([]string, len(r.ForbiddenRules))
+	data := make([]string, len(r.ForbiddenRules))
 	ds := make([]string, len(r.ForbiddenRules))
-	culprits := make([]string, len(r.ForbiddenRules))
 	for i, f := range r.ForbiddenRules {
-		gs[i] = grants(f)
+		data[i] = forbiddenData(f)
 		ds[i] = describe(f)
-		culprits[i] = "object.?rules.orValue([]).filter(r, " + gs[i] + ").map(r, 'rule ' + " + describeRoleRule + " + " + quote(" grants forbidden "+ds[i]) + ")"
 	}
-	granted := strings.Join(gs, " || ")
+	forbidden := "[" + strings.Join(data, ", ") + "]"
 	list := strings.Join(ds, "; ")
 	return []*Rule{{
 		ID:       CategoryRBAC + "/forbidden-rules",
@@ -99,9 +100,9 @@ func rbacObjectRules(r *kspecv1alpha1.RBACRequirements) []*Rule {
 		Kinds:    []Kind{KindRole, KindClusterRole},
 		// The API server manages the system: ClusterRoles.
 		Conditions:        []string{"!(object.kind == 'ClusterRole' && object.metadata.name.startsWith('system:'))"},
-		Expression:        "object.?rules.orValue([]).all(r, !(" + granted + "))",
+		Expression:        forbidden + ".all(f, object.?rules.orValue([]).all(r, !(" + grantsForbidden + ")))",
 		Message:           "the role grants a forbidden permission: " + list,
-		MessageExpression: "(" + strings.Join(culprits, " + ") + ").join('; ')",
+		MessageExpression: forbidden + ".map(f, object.?rules.orValue([]).filter(r, " + grantsForbidden + ").map(r, 'rule ' + " + describeRoleRule + " + ' grants forbidden ' + " + describeForbidden + ").join('; ')).filter(m, m != '').join('; ')",
 		Remediation:       "Narrow the role's apiGroups, resources and verbs so it grants none of: " + list + ".",
 	}}
 }

@@ -295,7 +295,7 @@ type ImageRules struct {
 	// path) is not allowed. Empty allows all.
 	// +optional
 	// +listType=set
-	// +kubebuilder:validation:MaxItems=256
+	// +kubebuilder:validation:MaxItems=64
 	// +kubebuilder:validation:items:MaxLength=255
 	// +kubebuilder:validation:XValidation:rule="self.all(r, r.matches('^([*][.])?[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?([.][a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$'))",message="each registry must be a host, *.domain, host:port or host/path without scheme, tag or trailing slash, for example ghcr.io/acme"
 	AllowedRegistries []string `json:"allowedRegistries,omitempty"`
@@ -307,7 +307,7 @@ type ImageRules struct {
 	// allowed.
 	// +optional
 	// +listType=set
-	// +kubebuilder:validation:MaxItems=256
+	// +kubebuilder:validation:MaxItems=64
 	// +kubebuilder:validation:items:MaxLength=255
 	// +kubebuilder:validation:XValidation:rule="self.all(r, r.matches('^([*][.])?[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?([.][a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$'))",message="each registry must be a host, *.domain, host:port or host/path without scheme, tag or trailing slash, for example docker.io"
 	BlockedRegistries []string `json:"blockedRegistries,omitempty"`
@@ -334,7 +334,7 @@ type RBACRequirements struct {
 	// ClusterRole: a rule granting one of the verbs counts, even narrowed by
 	// resourceNames. Rules of only nonResourceURLs grant none.
 	// +optional
-	// +kubebuilder:validation:MaxItems=128
+	// +kubebuilder:validation:MaxItems=64
 	ForbiddenRules []RBACRule `json:"forbiddenRules,omitempty"`
 }
 
@@ -355,7 +355,7 @@ type RBACRule struct {
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=16
 	// +kubebuilder:validation:items:MinLength=1
-	// +kubebuilder:validation:items:MaxLength=63
+	// +kubebuilder:validation:items:MaxLength=32
 	Verbs []string `json:"verbs"`
 }
 

@@ -26,6 +26,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -73,6 +74,7 @@ func ValidateFieldRules(rules []FieldRule, p *field.Path) field.ErrorList {
 
 // ValidateSpecification checks what the API server cannot: field rule
 // values against their keys, regular expressions that do not compile,
+// namespace names that no namespace can have,
 // unknown time zones, invalid label selectors, contradictions, and a
 // ClusterSpecification based on itself. The API server accepts such a spec;
 // kspec would fail on it later. name is the specification's name; claim
@@ -102,13 +104,28 @@ func ValidateSpecification(spec *ClusterSpecificationSpec, name string, claim bo
 	}
 	if s := spec.NamespaceScope; s != nil {
 		errs = append(errs, validateSelector(s.Selector, p.Child("namespaceScope", "selector"))...)
+		errs = append(errs, validateNamespaces(s.Include, p.Child("namespaceScope", "include"))...)
+		errs = append(errs, validateNamespaces(s.Exclude, p.Child("namespaceScope", "exclude"))...)
 		for i, ns := range s.Exclude {
 			if slices.Contains(s.Include, ns) {
 				errs = append(errs, field.Invalid(p.Child("namespaceScope", "exclude").Index(i), ns, "namespace is also in include; exclude would win, so remove it from one list"))
 			}
 		}
 	}
+	if ps := spec.PodSecurity; ps != nil {
+		for i, e := range ps.Exemptions {
+			errs = append(errs, validateNamespace(e.Namespace, p.Child("podSecurity", "exemptions").Index(i).Child("namespace"))...)
+		}
+	}
+	if n := spec.Network; n != nil {
+		for i, r := range n.RequiredPolicies {
+			if r.Namespace != "" {
+				errs = append(errs, validateNamespace(r.Namespace, p.Child("network", "requiredPolicies").Index(i).Child("namespace"))...)
+			}
+		}
+	}
 	for i, e := range spec.Exemptions {
+		errs = append(errs, validateNamespaces(e.Namespaces, p.Child("exemptions").Index(i).Child("namespaces"))...)
 		for j, r := range e.Resources {
 			errs = append(errs, validateSelector(r.Selector, p.Child("exemptions").Index(i).Child("resources").Index(j).Child("selector"))...)
 		}
@@ -119,6 +136,24 @@ func ValidateSpecification(spec *ClusterSpecificationSpec, name string, claim bo
 				errs = append(errs, field.Invalid(p.Child("basedOn", "specifications").Index(i), base, fmt.Sprintf("%s cannot be based on itself", base)))
 			}
 		}
+	}
+	return errs
+}
+
+// validateNamespace checks that a namespace name is a DNS-1123 label, as
+// every namespace's is: any other name can never match one.
+func validateNamespace(ns string, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, msg := range validation.IsDNS1123Label(ns) {
+		errs = append(errs, field.Invalid(p, ns, "not a namespace name: "+msg))
+	}
+	return errs
+}
+
+func validateNamespaces(nss []string, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, ns := range nss {
+		errs = append(errs, validateNamespace(ns, p.Index(i))...)
 	}
 	return errs
 }

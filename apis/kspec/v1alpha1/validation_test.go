@@ -127,6 +127,7 @@ func TestValidateFieldRules(t *testing.T) {
 func TestValidateSpecification(t *testing.T) {
 	p := field.NewPath("spec")
 	bad := &metav1.LabelSelector{MatchLabels: map[string]string{"not a key!": "x"}}
+	const dns1123 = "not a namespace name: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
 	cases := map[string]struct {
 		reason string
 		spec   ClusterSpecificationSpec
@@ -181,6 +182,24 @@ func TestValidateSpecification(t *testing.T) {
 			reason: "A namespace both included and excluded is a contradiction.",
 			spec:   ClusterSpecificationSpec{NamespaceScope: &NamespaceScope{Include: []string{"a", "b"}, Exclude: []string{"c", "b"}}},
 			want:   field.ErrorList{field.Invalid(p.Child("namespaceScope", "exclude").Index(1), "b", "namespace is also in include; exclude would win, so remove it from one list")},
+		},
+		"NamespaceNames": {
+			reason: "Namespace names are DNS-1123 labels: any other name never matches a namespace.",
+			spec: ClusterSpecificationSpec{
+				Requirements: Requirements{
+					PodSecurity: &PodSecurityRequirements{Exemptions: []PodSecurityExemption{{Namespace: "ok"}, {Namespace: "Sandbox"}}},
+					Network:     &NetworkRequirements{RequiredPolicies: []RequiredNetworkPolicy{{Name: "deny", Namespace: "a.b"}, {Name: "any"}}},
+				},
+				NamespaceScope: &NamespaceScope{Include: []string{"a", "team\n"}, Exclude: []string{"b\tc"}},
+				Exemptions:     []Exemption{{Name: "e", Namespaces: []string{"legacy", "it's"}}},
+			},
+			want: field.ErrorList{
+				field.Invalid(p.Child("namespaceScope", "include").Index(1), "team\n", dns1123),
+				field.Invalid(p.Child("namespaceScope", "exclude").Index(0), "b\tc", dns1123),
+				field.Invalid(p.Child("podSecurity", "exemptions").Index(1).Child("namespace"), "Sandbox", dns1123),
+				field.Invalid(p.Child("network", "requiredPolicies").Index(0).Child("namespace"), "a.b", "not a namespace name: must not contain dots"),
+				field.Invalid(p.Child("exemptions").Index(0).Child("namespaces").Index(1), "it's", dns1123),
+			},
 		},
 		"BasedOnItself": {
 			reason: "A ClusterSpecification cannot inherit from itself.",
