@@ -63,7 +63,7 @@ func AdmissionPolicies(set *rules.Set, o Options) []client.Object {
 				ExpiresAt:  e.ExpiresAt.UTC().Format(time.RFC3339),
 			}
 			notes = append(notes, n)
-			conds = append(conds, admissionregistrationv1.MatchCondition{Name: n.Condition, Expression: "!(" + e.Condition + ")"})
+			conds = append(conds, admissionregistrationv1.MatchCondition{Name: n.Condition, Expression: e.NotCondition()})
 		}
 		if len(notes) > 0 {
 			// Strings only: marshalling cannot fail.

@@ -277,6 +277,10 @@ func (s *Set) build() error {
 			if r.message, err = compile(r.MessageExpression, cel.StringType); err != nil {
 				return errors.Wrapf(err, "rule %s message", r.ID)
 			}
+			// Every expression kspec emits has been compiled by kspec.
+			if _, err = compile(r.AdmissionMessageExpression(), cel.StringType); err != nil {
+				return errors.Wrapf(err, "rule %s admission message", r.ID)
+			}
 		}
 		for _, c := range r.Conditions {
 			p, err := compile(c, cel.BoolType)
@@ -329,6 +333,9 @@ func (s *Set) build() error {
 			return errors.Wrapf(err, "exemption %s", e.Name)
 		}
 		e.program = p
+		if _, err := compile(e.NotCondition(), cel.BoolType); err != nil {
+			return errors.Wrapf(err, "exemption %s", e.Name)
+		}
 	}
 	return nil
 }
@@ -577,6 +584,10 @@ func newExemption(e kspecv1alpha1.Exemption) (*Exemption, error) {
 	}
 	return &Exemption{Exemption: e, Condition: strings.Join(conds, " && ")}, nil
 }
+
+// NotCondition is CEL, over object, true when the exemption does not match
+// the object: a ValidatingAdmissionPolicy's match condition.
+func (e *Exemption) NotCondition() string { return "!(" + e.Condition + ")" }
 
 // Covers reports whether the exemption names the rule.
 func (e *Exemption) Covers(r *Rule) bool {

@@ -75,7 +75,7 @@ func (r *Rule) AdmissionMessageExpression() string {
 	if r.MessageExpression == "" {
 		return ""
 	}
-	return quote(r.ID+": ") + " + " + r.MessageExpression
+	return quote(r.ID+": ") + " + (" + r.MessageExpression + ")"
 }
 
 // Operations are the admission operations rules judge: the new object of a
