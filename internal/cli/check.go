@@ -21,12 +21,13 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/pkg/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/report"
@@ -45,6 +46,9 @@ func (c *checkCmd) Run(s streams, rc *exitCode) error {
 	if err != nil {
 		return err
 	}
+	if c.File == "-" && slices.Contains(c.Paths, "-") {
+		return errors.New("standard input (-) cannot hold both the specification and the manifests")
+	}
 	set, err := c.compile(s)
 	if err != nil {
 		return err
@@ -53,7 +57,7 @@ func (c *checkCmd) Run(s streams, rc *exitCode) error {
 	if err != nil {
 		return err
 	}
-	srcs, err := readSources(c.Paths, s.in)
+	srcs, readWarnings, err := manifest.Read(c.Paths, s.in)
 	if err != nil {
 		return err
 	}
@@ -83,6 +87,7 @@ func (c *checkCmd) Run(s streams, rc *exitCode) error {
 	if err != nil {
 		return err
 	}
+	warnings = append(readWarnings, warnings...)
 	rep.Warnings = append(rep.Warnings, warnings...)
 	switch {
 	case rep.Summary.InputErrors > 0:
@@ -113,10 +118,10 @@ const window = 512
 // results to emit, in input order; the report gets the counts and input
 // errors. Namespaces among the sources, else the labels given, are what
 // namespace selectors see. check returns warnings about the run.
-func check(rep *report.Report, set *rules.Set, srcs []source, in rules.Input, given map[string]map[string]string, emit func([]report.Result) error) ([]string, error) {
+func check(rep *report.Report, set *rules.Set, srcs []manifest.Source, in rules.Input, given map[string]map[string]string, emit func([]report.Result) error) ([]string, error) {
 	var chunks []manifest.Chunk
 	for _, src := range srcs {
-		chunks = append(chunks, manifest.Split(src.name, src.data)...)
+		chunks = append(chunks, manifest.Split(src.Name, src.Data)...)
 	}
 	// Namespace selectors need the labels of Namespaces anywhere in the
 	// input, so find those first; every other document is decoded,
@@ -128,7 +133,8 @@ func check(rep *report.Report, set *rules.Set, srcs []source, in rules.Input, gi
 				continue
 			}
 			if d := c.Decode(); d.Err == nil {
-				for _, o := range items(d) {
+				objs, _ := manifest.Expand(d) // checkChunk reports the error.
+				for _, o := range objs {
 					if o.Object.GetKind() == "Namespace" && o.Object.GetAPIVersion() == "v1" {
 						inInput[o.Object.GetName()] = o.Object.GetLabels()
 					}
@@ -162,26 +168,20 @@ func check(rep *report.Report, set *rules.Set, srcs []source, in rules.Input, gi
 			}
 		}
 	}
+	// A gate that passes nothing through must not pass: kubectl apply
+	// refuses input with no objects too.
+	if rep.Summary.Objects == 0 && len(rep.InputErrors) == 0 && len(srcs) > 0 {
+		names := make([]string, len(srcs))
+		for i, src := range srcs {
+			names[i] = src.Name
+		}
+		rep.InputErrors = append(rep.InputErrors, report.InputError{
+			Location: report.Location{Source: srcs[0].Name, Line: 1},
+			Message:  "no objects to check in " + strings.Join(names, ", "),
+		})
+	}
 	rep.Summary.InputErrors = len(rep.InputErrors)
 	return ns.warnings(), nil
-}
-
-// items expands a List (what kubectl get -o yaml prints) into its items,
-// each reported at the list's position.
-func items(d manifest.Document) []manifest.Document {
-	if !d.Object.IsList() {
-		return []manifest.Document{d}
-	}
-	var out []manifest.Document
-	_ = d.Object.EachListItem(func(o k8sruntime.Object) error {
-		if u, ok := o.(*unstructured.Unstructured); ok {
-			item := d
-			item.Object = u
-			out = append(out, item)
-		}
-		return nil
-	})
-	return out
 }
 
 // A chunkResult is what one document yields.
@@ -209,7 +209,11 @@ func checkChunk(set *rules.Set, c manifest.Chunk, in rules.Input, ns *namespaces
 		}
 		return labels, known
 	}
-	for _, o := range items(d) {
+	objs, err := manifest.Expand(d)
+	if err != nil {
+		out.errs = append(out.errs, report.InputError{Location: *location(d), Message: err.Error()})
+	}
+	for _, o := range objs {
 		loc := location(o)
 		if msg := malformed(set, o); msg != "" {
 			out.errs = append(out.errs, report.InputError{Location: *loc, Message: msg})

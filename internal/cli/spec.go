@@ -23,6 +23,7 @@ import (
 
 	"github.com/pkg/errors"
 
+	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/validate"
 )
@@ -44,11 +45,11 @@ func (f specFlags) now() (time.Time, error) {
 // compile reads, validates and compiles the specification. An invalid
 // specification is an error that lists every problem with its position.
 func (f specFlags) compile(s streams) (*rules.Set, error) {
-	srcs, err := readSources([]string{f.File}, s.in)
+	srcs, _, err := manifest.Read([]string{f.File}, s.in)
 	if err != nil {
 		return nil, err
 	}
-	spec, err := validate.ReadSpecification(context.Background(), f.File, srcs[0].data)
+	spec, err := validate.ReadSpecification(context.Background(), f.File, srcs[0].Data)
 	if err != nil {
 		return nil, err
 	}

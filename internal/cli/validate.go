@@ -21,12 +21,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/pkg/errors"
+	runtimeschema "k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/validate"
@@ -71,14 +69,22 @@ func (c *validateCmd) Run(s streams, rc *exitCode) error {
 	if err != nil {
 		return err
 	}
-	sources, err := readSources(c.Paths, s.in)
+	sources, warnings, err := manifest.Read(c.Paths, s.in)
 	if err != nil {
 		return err
 	}
+	for _, w := range warnings {
+		_, _ = fmt.Fprintf(s.err, "kspec: warning: %s\n", w)
+	}
 
+	// Only the documents kspec validates need YAML nodes for positions.
+	validated := func(apiVersion, kind string) bool {
+		gvk := runtimeschema.FromAPIVersionAndKind(apiVersion, kind)
+		return schema.Knows(gvk) || isKspecGroup(gvk.Group)
+	}
 	sum := &validateSummary{Documents: []documentResult{}}
 	for _, src := range sources {
-		for _, d := range manifest.Parse(src.name, src.data) {
+		for _, d := range manifest.ParseKinds(src.Name, src.Data, validated) {
 			sum.add(validateDocument(context.Background(), schema, d))
 		}
 	}
@@ -153,60 +159,4 @@ func (s *validateSummary) writeText(w io.Writer, files int) error {
 	fmt.Fprintf(&b, "%d documents in %d files: %d valid, %d invalid, %d skipped\n", len(s.Documents), files, s.Valid, s.Invalid, s.Skipped)
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-type source struct {
-	name string
-	data []byte
-}
-
-// readSources reads files, directories (their *.yaml, *.yml and *.json
-// files, recursively, in lexical order) and - for standard input.
-func readSources(paths []string, stdin io.Reader) ([]source, error) {
-	var out []source
-	for _, p := range paths {
-		if p == "-" {
-			b, err := io.ReadAll(stdin)
-			if err != nil {
-				return nil, errors.Wrap(err, "cannot read standard input")
-			}
-			out = append(out, source{name: "-", data: b})
-			continue
-		}
-		fi, err := os.Stat(p)
-		if err != nil {
-			return nil, errors.Wrap(err, "cannot read input")
-		}
-		if !fi.IsDir() {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return nil, errors.Wrap(err, "cannot read input")
-			}
-			out = append(out, source{name: p, data: b})
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			switch strings.ToLower(filepath.Ext(path)) {
-			case ".yaml", ".yml", ".json":
-			default:
-				return nil
-			}
-			if d.IsDir() {
-				return nil
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			out = append(out, source{name: path, data: b})
-			return nil
-		})
-		if err != nil {
-			return nil, errors.Wrapf(err, "cannot read directory %s", p)
-		}
-	}
-	return out, nil
 }

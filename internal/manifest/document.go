@@ -17,16 +17,13 @@ limitations under the License.
 package manifest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 
 	"gopkg.in/yaml.v3"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // A Document is one YAML (or JSON) document of a source file.
@@ -43,6 +40,8 @@ type Document struct {
 	Err error
 
 	node *yaml.Node
+	// offset is added to node lines: the chunk's first line, less one.
+	offset int
 }
 
 // A Position is a line and column in a source file, from 1.
@@ -54,60 +53,45 @@ func (p Position) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Column
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
-// Parse splits data into documents and decodes each the way kubectl does
-// (YAML 1.1 scalars through sigs.k8s.io/yaml), keeping the YAML nodes to
-// locate errors. Empty documents are skipped. A syntax error ends the file:
-// the documents after it cannot be told apart.
+// Parse splits data into documents as Split does and decodes each as
+// Decode does, keeping the YAML nodes of every document to locate fields.
 func Parse(source string, data []byte) []Document {
-	var docs []Document
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for i := 0; ; i++ {
-		n := &yaml.Node{}
-		err := dec.Decode(n)
-		if errors.Is(err, io.EOF) {
-			return docs
-		}
-		if err != nil {
-			d := Document{Source: source, Index: i, Line: 1, Err: err}
-			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-				d.Line, _ = strconv.Atoi(m[1])
-				d.Err = errors.New(err.Error()[len(m[0]):])
-			}
-			return append(docs, d)
-		}
-		if len(n.Content) == 0 || (n.Content[0].Kind == yaml.ScalarNode && n.Content[0].Tag == "!!null") {
-			continue
-		}
-		docs = append(docs, decode(source, i, n))
-	}
+	return ParseKinds(source, data, func(string, string) bool { return true })
 }
 
-func decode(source string, index int, n *yaml.Node) Document {
-	d := Document{Source: source, Index: index, Line: n.Content[0].Line, node: n}
-	if n.Content[0].Kind != yaml.MappingNode {
-		d.Err = errors.New("document is not an object")
-		return d
+// ParseKinds is Parse keeping YAML nodes only for the documents whose
+// apiVersion and kind nodes accepts: nodes cost tens of times a
+// document's size, and only the documents to be validated need positions.
+func ParseKinds(source string, data []byte, nodes func(apiVersion, kind string) bool) []Document {
+	var docs []Document
+	for _, c := range Split(source, data) {
+		d := c.Decode()
+		if d.Err == nil && nodes(d.Object.GetAPIVersion(), d.Object.GetKind()) {
+			d = c.parse(d)
+		}
+		docs = append(docs, d)
 	}
-	if dup := duplicateKey(n); dup != nil {
-		d.Line, d.Err = dup.Line, fmt.Errorf("key %q is already set in this mapping", dup.Value)
-		return d
-	}
-	y, err := yaml.Marshal(n)
-	if err != nil {
+	return docs
+}
+
+// parse adds the YAML nodes of a chunk to its decoded document, with lines
+// counted from the start of the source.
+func (c Chunk) parse(d Document) Document {
+	n := &yaml.Node{}
+	if err := yaml.Unmarshal(c.Data, n); err != nil {
 		d.Err = err
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			l, _ := strconv.Atoi(m[1])
+			d.Line = c.first + l - 1
+			d.Err = errors.New(err.Error()[len(m[0]):])
+		}
+		d.Object = nil
 		return d
 	}
-	j, err := sigsyaml.YAMLToJSONStrict(y)
-	if err != nil {
-		d.Err = err
+	if len(n.Content) == 0 {
 		return d
 	}
-	u := &unstructured.Unstructured{}
-	if err := u.UnmarshalJSON(j); err != nil {
-		d.Err = err
-		return d
-	}
-	d.Object = u
+	d.node, d.offset = n, c.first-1
 	return d
 }
 
@@ -119,15 +103,15 @@ func (d Document) Locate(path string) Position {
 		return Position{Line: d.Line, Column: 1}
 	}
 	cur := d.node.Content[0]
-	at := Position{Line: cur.Line, Column: cur.Column}
+	at := Position{Line: cur.Line + d.offset, Column: cur.Column}
 	for _, seg := range splitPath(path) {
 		key, next := child(cur, seg)
 		if next == nil {
 			break
 		}
-		at = Position{Line: next.Line, Column: next.Column}
+		at = Position{Line: next.Line + d.offset, Column: next.Column}
 		if key != nil && next.Kind != yaml.ScalarNode {
-			at = Position{Line: key.Line, Column: key.Column}
+			at = Position{Line: key.Line + d.offset, Column: key.Column}
 		}
 		cur = next
 	}
@@ -156,25 +140,4 @@ func child(n *yaml.Node, seg segment) (key, value *yaml.Node) {
 		}
 	}
 	return nil, nil
-}
-
-// duplicateKey returns the first key that repeats a key of its mapping.
-// kubectl rejects such documents; decoding through a map would hide them.
-func duplicateKey(n *yaml.Node) *yaml.Node {
-	if n.Kind == yaml.MappingNode {
-		seen := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if seen[k.Value] {
-				return k
-			}
-			seen[k.Value] = true
-		}
-	}
-	for _, c := range n.Content {
-		if dup := duplicateKey(c); dup != nil {
-			return dup
-		}
-	}
-	return nil
 }

@@ -50,7 +50,7 @@ func TestParse(t *testing.T) {
 	assert.Equal(t, 0, docs[0].Index)
 	assert.Equal(t, 2, docs[0].Line)
 	assert.Equal(t, "a", docs[0].Object.GetName())
-	assert.Equal(t, 2, docs[1].Index)
+	assert.Equal(t, 1, docs[1].Index, "documents are counted as Split counts them: those with content")
 	assert.Equal(t, 11, docs[1].Line)
 	items := docs[1].Object.Object["data"].(map[string]any)["items"].([]any)
 	assert.Equal(t, true, items[1].(map[string]any)["value"], "YAML 1.1 'yes' is a boolean to kubectl, so it is one here")
@@ -64,9 +64,9 @@ func TestParseErrors(t *testing.T) {
 		err    string
 	}{
 		"Syntax": {
-			reason: "A syntax error names the line libyaml reports: that of the enclosing context.",
+			reason: "A syntax error names the line the decoder reports.",
 			in:     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [a\n",
-			line:   3,
+			line:   4,
 			err:    "did not find expected ',' or ']'",
 		},
 		"NotAnObject": {
@@ -79,7 +79,7 @@ func TestParseErrors(t *testing.T) {
 			reason: "kubectl rejects duplicate keys; so does kspec.",
 			in:     "kind: A\nmetadata:\n  name: a\n  name: b\n",
 			line:   4,
-			err:    `key "name" is already set in this mapping`,
+			err:    `key "name" already set in map`,
 		},
 	}
 	for name, tc := range cases {

@@ -19,15 +19,23 @@ package manifest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"regexp"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/pkg/errors"
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	sigsyaml "sigs.k8s.io/yaml"
 )
+
+// MaxDocumentBytes is the largest document kspec reads: the API server's
+// own limit on a request body, so nothing larger could be applied.
+const MaxDocumentBytes = 3 << 20
 
 var chunkLine = regexp.MustCompile(`line (\d+): `)
 
@@ -38,35 +46,90 @@ type Chunk struct {
 	// Line is where the document's content starts, from 1.
 	Line int
 	Data []byte
-	json bool
+	// first is the line of Data's first byte.
+	first int
+	json  bool
+	// err is a problem found while splitting; Decode returns it.
+	err error
 }
 
-// Split cuts data into documents without decoding them: at --- lines for
-// YAML, between values for a JSON stream. It reads in bulk what Parse reads
-// for positions: Decode then costs one YAML pass per document instead of
-// three, and a document can be dropped once evaluated. Documents with no
-// content are skipped.
+// Split cuts data into documents without decoding them, as kubectl's
+// reader does: it transcodes UTF-16 with a byte order mark and drops a
+// UTF-8 one; a stream that starts with { is a JSON stream (falling back to
+// YAML for the rest when its first or second value is not JSON); YAML is
+// cut at lines that start with ---, where only a comment may follow.
+// Documents with no content are skipped. A document larger than
+// MaxDocumentBytes, a separator with content after it and content after a
+// ... end marker (kubectl would read only the document before it) are
+// chunks whose Decode fails, so that nothing kubectl would apply passes
+// unseen.
 func Split(source string, data []byte) []Chunk {
-	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		return splitJSON(source, data)
+	data = Transcode(data)
+	if bytes.HasPrefix(bytes.TrimLeftFunc(data, unicode.IsSpace), []byte("{")) {
+		return splitJSON(source, data, nil)
 	}
-	var out []Chunk
-	index, start, startLine, line := 0, 0, 1, 1
+	return splitYAML(source, data, 1, nil)
+}
+
+// Transcode returns data as UTF-8, as kubectl reads files: a UTF-16 byte
+// order mark switches to UTF-16, a UTF-8 one is dropped, and invalid UTF-8
+// becomes U+FFFD. Plain UTF-8 is returned as it is, without a copy.
+func Transcode(data []byte) []byte {
+	if !bytes.HasPrefix(data, []byte{0xef, 0xbb, 0xbf}) && !bytes.HasPrefix(data, []byte{0xff, 0xfe}) && !bytes.HasPrefix(data, []byte{0xfe, 0xff}) && utf8.Valid(data) {
+		return data
+	}
+	out, _, err := transform.Bytes(xunicode.BOMOverride(xunicode.UTF8.NewDecoder()), data)
+	if err != nil {
+		// The decoders replace what they cannot read; they do not fail.
+		return data
+	}
+	return out
+}
+
+// splitYAML cuts YAML at document separators; data's first line is line.
+func splitYAML(source string, data []byte, line int, out []Chunk) []Chunk {
+	// Per chunk: where it starts, its first content line and the line of
+	// a ... end marker followed by more content.
+	start, startLine, content, ended, after := 0, line, 0, 0, 0
 	flush := func(end int) {
-		if first := contentLine(data[start:end]); first > 0 {
-			out = append(out, Chunk{Source: source, Index: index, Line: startLine + first - 1, Data: data[start:end]})
-			index++
+		if content == 0 {
+			return
 		}
+		c := Chunk{Source: source, Index: len(out), Line: content, Data: data[start:end], first: startLine}
+		switch {
+		case end-start > MaxDocumentBytes:
+			c.err = errors.Errorf("document is %d bytes, more than the limit of %d (the API server's request limit)", end-start, MaxDocumentBytes)
+		case after > 0:
+			c.err = errors.Errorf("line %d: content after the document end marker at line %d, which kubectl would not read: separate documents with ---", after, ended)
+		}
+		out = append(out, c)
 	}
 	for pos := 0; pos < len(data); line++ {
 		next := len(data)
 		if eol := bytes.IndexByte(data[pos:], '\n'); eol >= 0 {
 			next = pos + eol + 1
 		}
-		if separator(data[pos:next]) {
+		l := data[pos:next]
+		switch {
+		case bytes.HasPrefix(l, []byte("---")):
 			flush(pos)
-			start, startLine = next, line+1
+			if rest := bytes.TrimSpace(l[3:]); len(rest) > 0 && rest[0] != '#' {
+				out = append(out, Chunk{Source: source, Index: len(out), Line: line, Data: l, first: line,
+					err: errors.Errorf("invalid document separator %q: only a comment may follow --- on its line", bytes.TrimSpace(l))})
+			}
+			start, startLine, content, ended, after = next, line+1, 0, 0, 0
+		case marker(l, "..."):
+			if ended == 0 {
+				ended = line
+			}
+		case blank(l):
+		default:
+			if content == 0 {
+				content = line
+			}
+			if ended > 0 && after == 0 {
+				after = line
+			}
 		}
 		pos = next
 	}
@@ -74,10 +137,23 @@ func Split(source string, data []byte) []Chunk {
 	return out
 }
 
-// separator reports whether a line is a YAML document marker (--- or ...).
-func separator(l []byte) bool {
-	l = bytes.TrimRight(l, " \t\r\n")
-	return bytes.Equal(l, []byte("---")) || bytes.Equal(l, []byte("..."))
+// marker reports whether a line is the marker m, alone or with a comment.
+func marker(l []byte, m string) bool {
+	if !bytes.HasPrefix(l, []byte(m)) {
+		return false
+	}
+	rest := l[len(m):]
+	if len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '\r' && rest[0] != '\n' {
+		return false
+	}
+	rest = bytes.TrimSpace(rest)
+	return len(rest) == 0 || rest[0] == '#'
+}
+
+// blank reports whether a line is empty or only a comment.
+func blank(l []byte) bool {
+	l = bytes.TrimSpace(l)
+	return len(l) == 0 || l[0] == '#'
 }
 
 // contentLine is the line, from 1, of the first line of b that is neither
@@ -90,43 +166,74 @@ func contentLine(b []byte) int {
 		} else {
 			b = nil
 		}
-		l = bytes.TrimSpace(l)
-		if len(l) > 0 && l[0] != '#' {
+		if !blank(l) {
 			return n
 		}
 	}
 	return 0
 }
 
-func splitJSON(source string, data []byte) []Chunk {
-	var out []Chunk
+// splitJSON cuts a stream of JSON values. Like kubectl, it reads the rest
+// as YAML when the first or second value is not JSON, and skips nulls.
+func splitJSON(source string, data []byte, out []Chunk) []Chunk {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	prev := 0
-	for i := 0; ; i++ {
+	// prev is the offset after the last value, at line line.
+	prev, line := 0, 1
+	for decoded := 0; ; decoded++ {
 		var raw json.RawMessage
 		err := dec.Decode(&raw)
 		if errors.Is(err, io.EOF) {
 			return out
 		}
 		if err != nil {
-			// A syntax error ends the stream; Decode reports it.
-			start := len(data) - len(bytes.TrimLeft(data[prev:], " \t\r\n"))
-			return append(out, Chunk{Source: source, Index: i, Line: 1 + bytes.Count(data[:start], []byte("\n")), Data: data[start:], json: true})
+			if decoded < 2 {
+				// kubectl drops the whitespace after the last value, up to
+				// and including the first newline, and reads on as YAML.
+				rest := data[prev:]
+				skip := len(rest) - len(bytes.TrimLeft(rest, " \t\r"))
+				if skip < len(rest) && rest[skip] == '\n' {
+					skip++
+					line++
+				}
+				return splitYAML(source, rest[skip:], line, out)
+			}
+			rest := data[prev:]
+			start := prev + len(rest) - len(bytes.TrimLeftFunc(rest, unicode.IsSpace))
+			line += bytes.Count(data[prev:start], []byte("\n"))
+			return append(out, Chunk{Source: source, Index: len(out), Line: line, Data: data[start:], first: line, json: true,
+				err: errors.Wrap(err, "invalid JSON")})
 		}
 		end := int(dec.InputOffset())
 		start := end - len(raw)
+		line += bytes.Count(data[prev:start], []byte("\n"))
+		c := Chunk{Source: source, Index: len(out), Line: line, Data: raw, first: line, json: true}
+		line += bytes.Count(raw, []byte("\n"))
 		prev = end
-		out = append(out, Chunk{Source: source, Index: i, Line: 1 + bytes.Count(data[:start], []byte("\n")), Data: raw, json: true})
+		if bytes.Equal(raw, []byte("null")) {
+			continue
+		}
+		if len(raw) > MaxDocumentBytes {
+			c.err = errors.Errorf("document is %d bytes, more than the limit of %d (the API server's request limit)", len(raw), MaxDocumentBytes)
+		}
+		out = append(out, c)
 	}
 }
 
 // Decode decodes the chunk the way kubectl does: YAML 1.1 scalars through
-// sigs.k8s.io/yaml, duplicate keys rejected. Errors carry the line in the
-// source.
+// sigs.k8s.io/yaml, duplicate keys rejected, aliases bounded. Errors carry
+// the line in the source.
 func (c Chunk) Decode() Document {
 	d := Document{Source: c.Source, Index: c.Index, Line: c.Line}
+	if c.err != nil {
+		d.Err = c.err
+		return d
+	}
 	j := c.Data
 	if !c.json {
+		if err := checkAliases(c.Data); err != nil {
+			d.Err = err
+			return d
+		}
 		var err error
 		if j, err = sigsyaml.YAMLToJSONStrict(c.Data); err != nil {
 			d.Err = err
@@ -134,7 +241,7 @@ func (c Chunk) Decode() Document {
 			// for duplicate keys; N counts from the chunk's first line.
 			if m := chunkLine.FindStringSubmatchIndex(err.Error()); m != nil {
 				n, _ := strconv.Atoi(err.Error()[m[2]:m[3]])
-				d.Line = c.Line - contentLine(c.Data) + n
+				d.Line = c.first + n - 1
 				d.Err = errors.New(err.Error()[m[1]:])
 			}
 			return d

@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
+	runtimeschema "k8s.io/apimachinery/pkg/runtime/schema"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/manifest"
@@ -46,7 +47,12 @@ func ReadSpecification(ctx context.Context, source string, data []byte) (rules.S
 	}
 	var found []manifest.Document
 	var problems []string
-	for _, d := range manifest.Parse(source, data) {
+	// Only a specification needs YAML nodes, for the positions of problems.
+	isSpec := func(apiVersion, kind string) bool {
+		gvk := runtimeschema.FromAPIVersionAndKind(apiVersion, kind)
+		return gvk == kspecv1alpha1.ClusterSpecificationGroupVersionKind || gvk == kspecv1alpha1.ClusterSpecificationClaimGroupVersionKind
+	}
+	for _, d := range manifest.ParseKinds(source, data, isSpec) {
 		if d.Err != nil {
 			problems = append(problems, fmt.Sprintf("%s:%d: document %d: %v", source, d.Line, d.Index, d.Err))
 			continue
