@@ -95,8 +95,12 @@ func CheckRefs(s *kspecv1alpha1.ClusterSpecificationSpec, p *fieldpath.Path) fie
 // or its name for a Namespace.
 const namespaceOf = "(object.kind == 'Namespace' ? object.metadata.name : object.metadata.?namespace.orValue(''))"
 
-// SystemNamespaces are never evaluated.
-var SystemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease"}
+// SystemNamespaces are the namespaces no rule evaluates objects in. The
+// slice is the caller's.
+func SystemNamespaces() []string { return slices.Clone(systemNamespaces) }
+
+// systemNamespaces are never evaluated.
+var systemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease"}
 
 // A Spec is what Compile reads: a ClusterSpecification, or a claim when
 // Namespace is set.
@@ -140,6 +144,7 @@ type Set struct {
 // as the rules' own expressions, in one comprehension instead of one each.
 type batch struct {
 	list, v string
+	index   int // in Set.batches
 	rules   []*Rule
 	program cel.Program
 }
@@ -204,6 +209,7 @@ func Compile(s Spec) (*Set, error) {
 		if err != nil {
 			return nil, errors.Wrapf(err, "exemptions[%d] (%s)", i, s.Spec.Exemptions[i].Name)
 		}
+		e.index = len(set.Exemptions)
 		set.Exemptions = append(set.Exemptions, e)
 	}
 	return set, set.build()
@@ -254,7 +260,7 @@ func (s *Set) build() error {
 			return errors.Errorf("rule %s is defined twice", r.ID)
 		}
 		seen[r.ID] = true
-		r.Kinds = slices.Clone(r.Kinds) // rules must not alias PodKinds or each other
+		r.Kinds = slices.Clone(r.Kinds) // rules must not alias podKinds or each other
 		for _, e := range s.Exemptions {
 			if e.Covers(r) {
 				r.exemptions = append(r.exemptions, e)
@@ -292,7 +298,7 @@ func (s *Set) build() error {
 		for _, k := range r.Kinds {
 			key := k.APIVersion() + "/" + k.Kind
 			s.byKind[key] = append(s.byKind[key], r)
-			pods = pods || slices.Contains(PodKinds, k)
+			pods = pods || slices.Contains(podKinds, k)
 		}
 	}
 	if pods {
@@ -393,12 +399,14 @@ func (s *Set) NextChange(now time.Time) (time.Time, bool) {
 func (s *Set) addToBatch(r *Rule) {
 	for _, b := range s.batches {
 		if b.list == r.every.list && b.v == r.every.v {
-			r.batch = len(b.rules)
+			r.batch, r.batchOf = len(b.rules), b
 			b.rules = append(b.rules, r)
 			return
 		}
 	}
-	s.batches = append(s.batches, &batch{list: r.every.list, v: r.every.v, rules: []*Rule{r}})
+	b := &batch{list: r.every.list, v: r.every.v, index: len(s.batches), rules: []*Rule{r}}
+	r.batchOf = b
+	s.batches = append(s.batches, b)
 }
 
 // Governs reports whether some rule evaluates objects of the kind.
@@ -448,7 +456,7 @@ func newScope(s Spec) (Scope, error) {
 
 // Names reports whether the namespace is in scope by name alone.
 func (sc Scope) Names(ns string) bool {
-	if slices.Contains(SystemNamespaces, ns) || slices.Contains(sc.Exclude, ns) {
+	if slices.Contains(systemNamespaces, ns) || slices.Contains(sc.Exclude, ns) {
 		return false
 	}
 	return len(sc.Include) == 0 || slices.Contains(sc.Include, ns)
@@ -462,7 +470,7 @@ func (sc Scope) Contains(ns string, nsLabels map[string]string) bool {
 // excluded lists the namespaces never in scope by name: the system
 // namespaces and the excluded ones.
 func (sc Scope) excluded() []string {
-	out := slices.Clone(SystemNamespaces)
+	out := slices.Clone(systemNamespaces)
 	for _, ns := range sc.Exclude {
 		if !slices.Contains(out, ns) {
 			out = append(out, ns)
@@ -488,6 +496,7 @@ type Exemption struct {
 	// Condition is CEL over object, true when the exemption's namespaces
 	// and resource selectors match the object.
 	Condition string
+	index     int // in Set.Exemptions
 	program   cel.Program
 }
 

@@ -182,7 +182,7 @@ func TestSetSharesNothing(t *testing.T) {
 	spec.NamespaceScope = &kspecv1alpha1.NamespaceScope{Include: []string{"team"}}
 	a := mustCompile(t, Spec{Name: "a", Spec: spec})
 	b := mustCompile(t, Spec{Name: "b", Spec: spec})
-	podKinds := slices.Clone(PodKinds)
+	podKinds := slices.Clone(podKinds)
 
 	spec.Enforcement.Engines[0] = kspecv1alpha1.EngineWebhook
 	spec.NamespaceScope.Include[0] = "other"
@@ -191,7 +191,7 @@ func TestSetSharesNothing(t *testing.T) {
 	assert.Equal(t, []string{"team"}, a.Scope.Include, "the input's scope")
 
 	a.Rules[0].Kinds[0] = KindService
-	assert.Equal(t, podKinds, PodKinds, "PodKinds")
+	assert.Equal(t, podKinds, podKinds, "podKinds")
 	assert.Equal(t, KindPod, b.Rules[0].Kinds[0], "another set's rules")
 	assert.Equal(t, KindPod, a.Rules[1].Kinds[0], "another rule of the same set")
 }

@@ -99,7 +99,7 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 			vars[v.Name] = val
 		}
 	}
-	e := &evaluation{act: act, pods: podKind(apiVersion, kind), exempt: map[*Exemption]bool{}, batches: map[*batch][]bool{}}
+	e := &evaluation{act: act, pods: podKind(apiVersion, kind)}
 	for i, r := range rs {
 		results[i].Status, results[i].Message, results[i].Exemption = s.evaluate(r, e, in.Now)
 	}
@@ -111,28 +111,33 @@ type evaluation struct {
 	act interpreter.Activation
 	// pods: the object carries a pod spec, so batches apply.
 	pods bool
-	// exempt caches whether an exemption matches the object.
-	exempt map[*Exemption]bool
-	// batches caches each batch's verdicts, by rule index; nil when the
-	// batch could not decide.
-	batches map[*batch][]bool
+	// exempt caches whether each exemption matches the object, by
+	// Exemption.index: 0 not known yet, then exemptHit or exemptMiss.
+	// Made on first use.
+	exempt []int8
+	// batches caches each batch's verdicts, by batch.index, then rule
+	// index; decided says which are known (a nil verdict: the batch could
+	// not decide). Made on first use.
+	batches [][]bool
+	decided []bool
 }
+
+const (
+	exemptHit  int8 = 1
+	exemptMiss int8 = 2
+)
 
 // passes evaluates a rule's expression, through its batch when it has one.
 func (s *Set) passes(r *Rule, e *evaluation) (bool, error) {
-	if r.every.list != "" && e.pods {
-		for _, b := range s.batches {
-			if b.list != r.every.list || b.v != r.every.v {
-				continue
-			}
-			verdicts, done := e.batches[b]
-			if !done {
-				verdicts = b.evaluate(e.act)
-				e.batches[b] = verdicts
-			}
-			if verdicts != nil {
-				return verdicts[r.batch], nil
-			}
+	if b := r.batchOf; b != nil && e.pods {
+		if e.decided == nil {
+			e.batches, e.decided = make([][]bool, len(s.batches)), make([]bool, len(s.batches))
+		}
+		if !e.decided[b.index] {
+			e.batches[b.index], e.decided[b.index] = b.evaluate(e.act), true
+		}
+		if verdicts := e.batches[b.index]; verdicts != nil {
+			return verdicts[r.batch], nil
 		}
 	}
 	return evalBool(r.program, e.act)
@@ -169,8 +174,8 @@ func (b *batch) evaluate(act interpreter.Activation) []bool {
 	return pass
 }
 
-func (s *Set) evaluate(r *Rule, e *evaluation, now time.Time) (Status, string, string) {
-	act, exempt := e.act, e.exempt
+func (s *Set) evaluate(r *Rule, ev *evaluation, now time.Time) (Status, string, string) {
+	act := ev.act
 	for _, c := range r.conditions {
 		ok, err := evalBool(c, act)
 		if err != nil {
@@ -184,19 +189,24 @@ func (s *Set) evaluate(r *Rule, e *evaluation, now time.Time) (Status, string, s
 		if !e.Live(now) {
 			continue
 		}
-		hit, known := exempt[e]
-		if !known {
-			var err error
-			if hit, err = evalBool(e.program, act); err != nil {
+		if ev.exempt == nil {
+			ev.exempt = make([]int8, len(s.Exemptions))
+		}
+		if ev.exempt[e.index] == 0 {
+			hit, err := evalBool(e.program, act)
+			if err != nil {
 				return Error, fmt.Sprintf("exemption %s: %v", e.Name, err), ""
 			}
-			exempt[e] = hit
+			ev.exempt[e.index] = exemptMiss
+			if hit {
+				ev.exempt[e.index] = exemptHit
+			}
 		}
-		if hit {
+		if ev.exempt[e.index] == exemptHit {
 			return Skip, fmt.Sprintf("exempted by %s until %s: %s", e.Name, e.ExpiresAt.UTC().Format(time.RFC3339), e.Reason), e.Name
 		}
 	}
-	ok, err := s.passes(r, e)
+	ok, err := s.passes(r, ev)
 	switch {
 	case err != nil:
 		return Error, err.Error(), ""
@@ -235,7 +245,7 @@ func typeName(v ref.Val) string {
 
 // podKind reports whether objects of the kind carry a pod spec.
 func podKind(apiVersion, kind string) bool {
-	for _, k := range PodKinds {
+	for _, k := range podKinds {
 		if k.Kind == kind && k.APIVersion() == apiVersion {
 			return true
 		}

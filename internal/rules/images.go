@@ -165,7 +165,7 @@ func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
 			ID:       CategoryWorkloads + "/allowed-registries",
 			Title:    "Images come from allowed registries",
 			Severity: reportsv1alpha1.SeverityHigh,
-			Kinds:    PodKinds,
+			Kinds:    podKinds,
 			every:    every{"images", "i", allowed},
 			Message:  "every image must come from an allowed registry: " + list,
 			MessageExpression: imagesMessage(
@@ -185,7 +185,7 @@ func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
 			ID:       CategoryWorkloads + "/blocked-registries",
 			Title:    "No image comes from a blocked registry",
 			Severity: reportsv1alpha1.SeverityHigh,
-			Kinds:    PodKinds,
+			Kinds:    podKinds,
 			// Fail closed: a reference the runtime cannot parse cannot be
 			// shown to come from elsewhere.
 			every:   every{"images", "i", valid + " && !" + blocked},
@@ -202,7 +202,7 @@ func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
 			ID:                CategoryWorkloads + "/require-digests",
 			Title:             "Images are pinned by digest",
 			Severity:          reportsv1alpha1.SeverityMedium,
-			Kinds:             PodKinds,
+			Kinds:             podKinds,
 			every:             every{"containers", "c", digest},
 			Message:           "every image must be pinned by digest (@sha256:…)",
 			MessageExpression: "'images ' + variables.containers.filter(c, !" + digest + ").map(c, c.?image.orValue('')).join(', ') + ' are not pinned by digest (@sha256:…)'",

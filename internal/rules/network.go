@@ -77,7 +77,7 @@ func networkObjectRules(n *kspecv1alpha1.NetworkRequirements) []*Rule {
 			ID:                CategoryNetwork + "/disallowed-ports",
 			Title:             "No Service or container uses a disallowed port",
 			Severity:          reportsv1alpha1.SeverityMedium,
-			Kinds:             append([]Kind{KindService}, PodKinds...),
+			Kinds:             append([]Kind{KindService}, podKinds...),
 			Expression:        "object.kind == 'Service' ? " + svc + " : " + ctr.expression(),
 			every:             ctr, // for pod kinds
 			Message:           "a port is disallowed (disallowed: " + strings.Join(ports, ", ") + ")",

@@ -22,6 +22,7 @@ limitations under the License.
 package rules
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/google/cel-go/cel"
@@ -72,6 +73,13 @@ var (
 	KindClusterRole           = Kind{"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false}
 )
 
+// PodKinds are the kinds that are or carry a pod spec: Pod and every pod
+// controller. The slice is the caller's.
+func PodKinds() []Kind { return slices.Clone(podKinds) }
+
+// IsPodKind reports whether objects of the kind are or carry a pod spec.
+func IsPodKind(k Kind) bool { return slices.Contains(podKinds, k) }
+
 // knownKinds are every kind some rule can apply to.
 var knownKinds = []Kind{KindPod, KindDeployment, KindStatefulSet, KindDaemonSet, KindReplicaSet, KindReplicationController, KindJob, KindCronJob, KindService, KindNamespace, KindRole, KindClusterRole}
 
@@ -86,8 +94,8 @@ func LookupKind(apiVersion, kind string) (Kind, bool) {
 	return Kind{}, false
 }
 
-// PodKinds are the kinds that are or carry a pod spec.
-var PodKinds = []Kind{KindPod, KindDeployment, KindStatefulSet, KindDaemonSet, KindReplicaSet, KindReplicationController, KindJob, KindCronJob}
+// podKinds are the kinds that are or carry a pod spec.
+var podKinds = []Kind{KindPod, KindDeployment, KindStatefulSet, KindDaemonSet, KindReplicaSet, KindReplicationController, KindJob, KindCronJob}
 
 // A Control is a compliance-framework control a rule provides evidence for.
 type Control struct {
@@ -131,8 +139,9 @@ type Rule struct {
 	// every, when set, says that on pod kinds the expression means
 	// variables.<list>.all(<v>, <pred>): kspec evaluates it in one pass
 	// over the list with the other rules on it.
-	every every
-	batch int // the rule's index in its list's batch
+	every   every
+	batch   int    // the rule's index in its list's batch
+	batchOf *batch // that batch
 
 	conditions []cel.Program
 	program    cel.Program

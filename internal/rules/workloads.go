@@ -175,7 +175,7 @@ func fieldRules(c *kspecv1alpha1.ContainerRules) ([]*Rule, error) {
 		r := &Rule{
 			ID:       CategoryWorkloads + "/" + f.name,
 			Severity: f.severity,
-			Kinds:    PodKinds,
+			Kinds:    podKinds,
 		}
 		what := strings.Join(phrases, " and ")
 		if f.pod {
