@@ -27,6 +27,7 @@ import (
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/render"
+	"github.com/kspec-io/kspec/internal/report"
 	"github.com/kspec-io/kspec/internal/rules"
 )
 
@@ -51,7 +52,7 @@ func (c *renderCmd) Run(s streams) error {
 		return err
 	}
 	if len(objs) == 0 {
-		_, _ = fmt.Fprintf(s.err, "kspec: %s has no rules that apply to objects; nothing to render\n", set.Name)
+		_, _ = fmt.Fprintf(s.err, "kspec: %s has no rules that apply to objects; nothing to render\n", report.Printable(set.Name))
 	}
 	if c.OutputDir == "" {
 		b, err := render.Marshal(objs)
