@@ -105,7 +105,7 @@ func escape(r rune) string {
 	}
 	switch {
 	case r < 0x80:
-		return `\x` + hex2(byte(r))
+		return `\x` + pad(strconv.FormatInt(int64(r), 16), 2)
 	case r <= 0xffff:
 		return `\u` + pad(strconv.FormatInt(int64(r), 16), 4)
 	}
