@@ -30,7 +30,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -43,6 +42,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/kspec-io/kspec/hack/benchcheck/podgen"
 )
 
 // now pins the time both tools evaluate exemptions at, so runs compare.
@@ -137,7 +138,7 @@ func run() error {
 // them. It passes each measurement to done as soon as it has it.
 func bench(cfg config, tmp, policies string, exceptions []string, n int, done func(measurement)) ([]measurement, error) {
 	podsFile := filepath.Join(tmp, fmt.Sprintf("pods-%d.yaml", n))
-	if err := writePods(podsFile, n); err != nil {
+	if err := podgen.WriteFile(podsFile, n, podgen.Mixed); err != nil {
 		return nil, err
 	}
 	defer os.Remove(podsFile) //nolint:errcheck // Best effort cleanup.
@@ -330,122 +331,6 @@ func firstLine(bin string, args ...string) (string, error) {
 	}
 	line, _, _ := strings.Cut(string(out), "\n")
 	return strings.TrimSpace(line), nil
-}
-
-// writePods writes n Pods as one multi-document YAML file: Pods that meet
-// the restricted Pod Security profile and the strict spec, mixed with Pods
-// that miss runAsNonRoot (every 3rd) or run an unpinned Docker Hub image
-// (every 5th), spread over ten namespaces.
-func writePods(path string, n int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("cannot create pods file: %w", err)
-	}
-	w := bufio.NewWriter(f)
-	for i := range n {
-		writePod(w, i)
-	}
-	if err := w.Flush(); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("cannot write pods file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("cannot write pods file: %w", err)
-	}
-	return nil
-}
-
-func writePod(w io.Writer, i int) {
-	team := i % 10
-	app := fmt.Sprintf("svc-%02d", i%37)
-	nonRoot := "\n      runAsNonRoot: true"
-	podNonRoot := "\n    runAsNonRoot: true"
-	if i%3 == 0 {
-		nonRoot, podNonRoot = "", ""
-	}
-	image := pinned("ghcr.io/my-company/"+app, i)
-	if i%5 == 0 {
-		image = "nginx:1.27"
-	}
-	_, _ = fmt.Fprintf(w, `---
-apiVersion: v1
-kind: Pod
-metadata:
-  name: pod-%05d
-  namespace: team-%02d
-  labels:
-    app.kubernetes.io/name: %s
-    app.kubernetes.io/part-of: team-%02d
-  annotations:
-    kspec.io/bench: "true"
-spec:
-  serviceAccountName: %s
-  automountServiceAccountToken: false
-  securityContext:%s
-    runAsUser: 10001
-    runAsGroup: 10001
-    fsGroup: 10001
-    seccompProfile:
-      type: RuntimeDefault
-  initContainers:
-  - name: migrate
-    image: %s
-    args: ["migrate", "--to=latest"]
-%s
-  containers:
-  - name: app
-    image: %s
-    ports:
-    - name: http
-      containerPort: 8080
-    env:
-    - name: LOG_LEVEL
-      value: info
-    readinessProbe:
-      httpGet:
-        path: /healthz
-        port: http
-%s
-    volumeMounts:
-    - name: tmp
-      mountPath: /tmp
-  - name: proxy
-    image: %s
-    ports:
-    - name: metrics
-      containerPort: 9090
-%s
-  volumes:
-  - name: tmp
-    emptyDir:
-      sizeLimit: 64Mi
-`, i, team, app, team, app, podNonRoot,
-		pinned("gcr.io/my-company/migrate", i), hardening(nonRoot, "50m", "64Mi"),
-		image, hardening(nonRoot, "500m", "256Mi"),
-		pinned("gcr.io/my-company/envoy", 0), hardening(nonRoot, "100m", "128Mi"))
-}
-
-// hardening is a container's securityContext and resources.
-func hardening(nonRoot, cpu, memory string) string {
-	return fmt.Sprintf(`    securityContext:%s
-      allowPrivilegeEscalation: false
-      readOnlyRootFilesystem: true
-      capabilities:
-        drop: ["ALL"]
-      seccompProfile:
-        type: RuntimeDefault
-    resources:
-      requests:
-        cpu: %s
-        memory: %s
-      limits:
-        cpu: %s
-        memory: %s`, nonRoot, cpu, memory, cpu, memory)
-}
-
-// pinned is repo@sha256:..., a digest that varies with the build.
-func pinned(repo string, build int) string {
-	return fmt.Sprintf("%s@sha256:%x", repo, sha256.Sum256([]byte(fmt.Sprintf("%s#%d", repo, build%50))))
 }
 
 // row prints one measurement as a row of the Markdown table.

@@ -63,27 +63,16 @@ func (c *checkCmd) Run(s streams, rc *exitCode) error {
 	}
 	rep := report.New(set)
 	rep.Warnings = append(rep.Warnings, set.Warnings...)
-	var emit func([]report.Result) error
-	var stream *report.JSONStream
-	if c.Output == "json" {
-		// JSON lists every result, so it is written as it is found.
-		stream = report.NewJSONStream(s.out)
-		if err := stream.Begin(rep); err != nil {
-			return err
-		}
-		emit = stream.Results
-	} else {
-		// Text and SARIF list notable results only; the rest are counted.
-		emit = func(rs []report.Result) error {
-			for _, r := range rs {
-				if r.Notable() {
-					rep.Results = append(rep.Results, r)
-				}
-			}
-			return nil
-		}
+	// Every format writes results as they are found and keeps none, so
+	// memory does not grow with them (docs/benchmarks.md).
+	stream, err := report.NewStream(c.Output, s.out)
+	if err != nil {
+		return err
 	}
-	warnings, err := check(rep, set, srcs, rules.Input{Now: now}, given, emit)
+	if err := stream.Begin(rep); err != nil {
+		return err
+	}
+	warnings, err := check(rep, set, srcs, rules.Input{Now: now}, given, stream.Results)
 	if err != nil {
 		return err
 	}
@@ -95,19 +84,13 @@ func (c *checkCmd) Run(s streams, rc *exitCode) error {
 	case rep.Summary.Failed():
 		rc.code = ExitInvalid
 	}
-	if c.Output != "json" {
+	if c.Output != report.FormatJSON {
 		// The compiler's warnings were printed when the spec was read.
 		for _, w := range warnings {
-			_, _ = fmt.Fprintf(s.err, "kspec: warning: %s\n", w)
+			_, _ = fmt.Fprintf(s.err, "kspec: warning: %s\n", report.Printable(w))
 		}
 	}
-	switch c.Output {
-	case "json":
-		return stream.End(rep)
-	case "sarif":
-		return report.WriteSARIF(s.out, rep)
-	}
-	return report.WriteText(s.out, rep)
+	return stream.End(rep)
 }
 
 // window is how many documents are decoded and evaluated at once: enough

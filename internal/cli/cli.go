@@ -20,9 +20,11 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/alecthomas/kong"
 
+	"github.com/kspec-io/kspec/internal/report"
 	"github.com/kspec-io/kspec/internal/version"
 )
 
@@ -91,7 +93,14 @@ func Run(args []string, in io.Reader, out, errOut io.Writer) int {
 }
 
 // complain reports an error that stops a command; there is nowhere left to
-// report a failure to write it.
+// report a failure to write it. An error can name files and values from
+// the input, so each of its lines goes through report.Printable, and lines
+// after the first are indented: a line break inside a value cannot print a
+// line that looks like one of kspec's own.
 func complain(w io.Writer, err error) {
-	_, _ = fmt.Fprintln(w, "kspec:", err)
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		lines[i] = report.Printable(l)
+	}
+	_, _ = fmt.Fprintln(w, "kspec:", strings.Join(lines, "\n  "))
 }

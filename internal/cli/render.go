@@ -26,6 +26,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/kspec-io/kspec/internal/render"
+	"github.com/kspec-io/kspec/internal/report"
 )
 
 type renderCmd struct {
@@ -55,7 +56,7 @@ func (c *renderCmd) Run(s streams) error {
 		return err
 	}
 	if len(objs) == 0 {
-		_, _ = fmt.Fprintf(s.err, "kspec: %s has no rules that apply to objects; nothing to render\n", set.Name)
+		_, _ = fmt.Fprintf(s.err, "kspec: %s has no rules that apply to objects; nothing to render\n", report.Printable(set.Name))
 	}
 	if c.OutputDir == "" {
 		b, err := render.Marshal(objs)

@@ -24,6 +24,7 @@ import (
 	"github.com/pkg/errors"
 
 	"github.com/kspec-io/kspec/internal/manifest"
+	"github.com/kspec-io/kspec/internal/report"
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/validate"
 )
@@ -58,7 +59,7 @@ func (f specFlags) compile(s streams) (*rules.Set, error) {
 		return nil, errors.Wrapf(err, "cannot compile specification %s", spec.Name)
 	}
 	for _, w := range set.Warnings {
-		_, _ = fmt.Fprintf(s.err, "kspec: warning: %s: %s\n", spec.Name, w)
+		_, _ = fmt.Fprintf(s.err, "kspec: warning: %s: %s\n", report.Printable(spec.Name), report.Printable(w))
 	}
 	return set, nil
 }

@@ -27,6 +27,7 @@ import (
 	runtimeschema "k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kspec-io/kspec/internal/manifest"
+	"github.com/kspec-io/kspec/internal/report"
 	"github.com/kspec-io/kspec/internal/validate"
 )
 
@@ -134,25 +135,29 @@ func (s *validateSummary) add(r documentResult) {
 	}
 }
 
+// writeText writes a line per document, or per problem of an invalid one,
+// and a summary. Names, kinds, files and messages come from the input, so
+// each goes through report.Printable.
 func (s *validateSummary) writeText(w io.Writer, files int) error {
 	var b strings.Builder
 	for _, r := range s.Documents {
 		what := fmt.Sprintf("document %d", r.Index)
 		if r.Kind != "" {
-			what = r.Kind + "/" + r.Name
+			what = report.Printable(r.Kind) + "/" + report.Printable(r.Name)
 		}
+		src := report.Printable(r.Source)
 		switch r.Status {
 		case statusValid:
-			fmt.Fprintf(&b, "%s:%d: %s is valid\n", r.Source, r.Line, what)
+			fmt.Fprintf(&b, "%s:%d: %s is valid\n", src, r.Line, what)
 		case statusSkipped:
-			fmt.Fprintf(&b, "%s:%d: %s skipped: not a kspec kind\n", r.Source, r.Line, what)
+			fmt.Fprintf(&b, "%s:%d: %s skipped: not a kspec kind\n", src, r.Line, what)
 		default:
 			for _, p := range r.Problems {
-				fmt.Fprintf(&b, "%s:%s: %s: ", r.Source, p.Position, what)
+				fmt.Fprintf(&b, "%s:%s: %s: ", src, p.Position, what)
 				if p.Field != "" {
-					fmt.Fprintf(&b, "%s: ", p.Field)
+					fmt.Fprintf(&b, "%s: ", report.Printable(p.Field))
 				}
-				fmt.Fprintln(&b, p.Message)
+				fmt.Fprintln(&b, report.Printable(p.Message))
 			}
 		}
 	}

@@ -36,16 +36,7 @@ type JSONStream struct {
 func NewJSONStream(w io.Writer) *JSONStream { return &JSONStream{w: bufio.NewWriter(w)} }
 
 // WriteJSON writes a whole report as JSON, as a JSONStream does.
-func WriteJSON(w io.Writer, rep *Report) error {
-	j := NewJSONStream(w)
-	if err := j.Begin(rep); err != nil {
-		return err
-	}
-	if err := j.Results(rep.Results); err != nil {
-		return err
-	}
-	return j.End(rep)
-}
+func WriteJSON(w io.Writer, rep *Report) error { return writeAll(NewJSONStream(w), rep) }
 
 // Begin writes the fields known before evaluation and opens the results.
 func (j *JSONStream) Begin(rep *Report) error {

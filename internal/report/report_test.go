@@ -19,11 +19,13 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -187,4 +189,163 @@ func TestWriteSARIF(t *testing.T) {
 	assert.Equal(t, "error", inv.Notifications[0].Level)
 	assert.Equal(t, "warning", inv.Notifications[1].Level)
 	assert.Equal(t, "labels unknown for namespaces team-b", inv.Notifications[1].Message.Text)
+}
+
+// hostile is a report whose names, file and messages carry what a terminal
+// acts on: erase line, carriage return, newline, a hyperlink and a
+// right-to-left override.
+func hostile() *Report {
+	rep := &Report{Version: Version, Specification: "strict", Mode: "enforce", Rules: []Rule{{ID: "workload.images/digest", Severity: "Low"}}}
+	evil := "x\x1b[2K\rPASS\n" + osc8 + "\u202Elmth"
+	rep.Results = []Result{{
+		Rule: "workload.images/digest", Severity: "Low", Status: rules.Fail,
+		Object:   rules.ObjectRef{APIVersion: "v1", Kind: "Pod", Namespace: "ns" + evil, Name: "pod" + evil},
+		Location: &Location{Source: "dir/" + evil + ".yaml", Line: 3},
+		Message:  "container c" + evil + " image nginx" + evil + " has no digest",
+	}}
+	rep.InputErrors = []InputError{{Location: Location{Source: "f" + evil + ".yaml", Index: 1, Line: 9}, Message: "yaml: line 2: " + evil}}
+	rep.Summary = Summary{Objects: 1, Fail: 1, InputErrors: 1}
+	return rep
+}
+
+// assertPrintable fails when out holds a character a terminal would act
+// on, other than the newlines that end its lines.
+func assertPrintable(t *testing.T, out string) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		assert.Equal(t, -1, unsafeAt(line), "a control or format character in %q", line)
+	}
+}
+
+func TestWriteTextHostile(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteText(&b, hostile()))
+	assertPrintable(t, b.String())
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	require.Len(t, lines, 3, "one result, one input error, the summary:\n%s", b.String())
+	e := `x\x1b[2K\rPASS\n\x1b]8;;https://evil.example/\x1b\docs\x1b]8;;\x1b\\u202elmth`
+	assert.Equal(t, "FAIL   Low  workload.images/digest  Pod/ns"+e+"/pod"+e+"  dir/"+e+".yaml:3  container c"+e+" image nginx"+e+" has no digest", lines[0])
+	assert.Regexp(t, `^INPUT +f\Q`+e+`\E\.yaml:9 +document 1: yaml: line 2: \Q`+e+`\E$`, lines[1])
+	assert.Equal(t, "strict (enforce): 1 objects, 1 rules: 0 pass, 1 fail, 0 warn, 0 skip, 0 error; 1 input errors", lines[2])
+}
+
+// failures is a report with n failing results whose object names grow
+// longer, so each window of lines is aligned differently.
+func failures(n int) *Report {
+	rep := &Report{Version: Version, Specification: "strict", Mode: "enforce", Rules: []Rule{{ID: "workload.images/digest", Title: "Images are pinned by digest", Severity: "Low"}}}
+	for i := range n {
+		rep.Results = append(rep.Results, Result{
+			Rule: "workload.images/digest", Severity: "Low", Status: rules.Fail, Object: pod(strings.Repeat("p", 1+i/textWindow*10)),
+			Location: &Location{Source: "pods.yaml", Index: i, Line: 1 + 20*i}, Message: "no digest",
+		})
+		rep.Summary.Count(rules.Fail)
+	}
+	rep.Summary.Objects = n
+	return rep
+}
+
+// recorder records what has reached it.
+type recorder struct{ bytes.Buffer }
+
+func TestStreamsWriteAsTheyGo(t *testing.T) {
+	n := 3 * textWindow
+	cases := map[string]struct {
+		reason string
+		stream func(w io.Writer) Stream
+		whole  func(w io.Writer, rep *Report) error
+	}{
+		"Text":  {reason: "Text aligns a window of lines at a time, then lets it go.", stream: func(w io.Writer) Stream { return NewTextStream(w) }, whole: WriteText},
+		"JSON":  {reason: "JSON writes each result as it comes.", stream: func(w io.Writer) Stream { return NewJSONStream(w) }, whole: WriteJSON},
+		"SARIF": {reason: "SARIF writes each result as it comes; validating the whole log on every run needed gigabytes.", stream: func(w io.Writer) Stream { return NewSARIFStream(w) }, whole: WriteSARIF},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			rep := failures(n)
+			var whole bytes.Buffer
+			require.NoError(t, tc.whole(&whole, rep))
+
+			results := rep.Results
+			rep.Results = nil
+			var out recorder
+			s := tc.stream(&out)
+			require.NoError(t, s.Begin(rep))
+			var before int
+			for i, r := range results {
+				require.NoError(t, s.Results([]Result{r}))
+				if i == n-textWindow-1 {
+					before = out.Len()
+				}
+			}
+			require.NoError(t, s.Results(nil))
+			// All but the last window and a write buffer are out before
+			// the end: what a stream holds does not grow with results.
+			assert.Greater(t, before, whole.Len()/2, tc.reason)
+			require.NoError(t, s.End(rep))
+			assert.Equal(t, whole.String(), out.String(), "streamed one at a time, the same bytes as the whole report")
+		})
+	}
+}
+
+func TestWriteTextAlignsPerWindow(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteText(&b, failures(2*textWindow)))
+	lines := strings.Split(b.String(), "\n")
+	first, second := lines[0], lines[textWindow]
+	assert.Equal(t, "FAIL  Low  workload.images/digest  Pod/team-a/p  pods.yaml:1     no digest", first, "the first window is aligned to its own widest cells")
+	assert.Regexp(t, `^FAIL  Low  workload.images/digest  Pod/team-a/p{11}  pods.yaml:\d+ +no digest$`, second, "the second window to its own")
+	assert.Equal(t, strings.Index(lines[1], "pods.yaml"), strings.Index(first, "pods.yaml"), "lines of a window share columns")
+}
+
+// decodeSARIF checks a log against SARIF 2.1.0: every member is one the
+// specification defines (go-sarif's types mirror it), the log is valid
+// against the schema, and what was validated is what was written. kspec
+// does not validate at run time: on a large log the check took gigabytes.
+func decodeSARIF(t *testing.T, b []byte) *sarif.Report {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var strict sarif.Report
+	require.NoError(t, dec.Decode(&strict), "a member SARIF does not define")
+	log, err := sarif.FromBytes(b)
+	require.NoError(t, err)
+	require.NoError(t, log.Validate())
+	// The schema check ran on go-sarif's form of the log: it must be the
+	// log as written, member for member.
+	validated, err := json.Marshal(log.Runs)
+	require.NoError(t, err)
+	var written struct{ Runs json.RawMessage }
+	require.NoError(t, json.Unmarshal(b, &written))
+	require.JSONEq(t, string(validated), string(written.Runs))
+	return log
+}
+
+func TestWriteSARIFValid(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		rep    *Report
+	}{
+		"Sample":   {reason: "Every status, an input error and a warning.", rep: sample()},
+		"Hostile":  {reason: "Controls in names and files are JSON escapes.", rep: hostile()},
+		"Many":     {reason: "Results across windows.", rep: failures(600)},
+		"Empty":    {reason: "No rules, no results.", rep: &Report{Version: Version, Specification: "s", Mode: "audit"}},
+		"NoSource": {reason: "Results read from a cluster have no file.", rep: &Report{Results: []Result{{Rule: "x/y", Status: rules.Error, Object: pod("a")}}}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			require.NoError(t, WriteSARIF(&b, tc.rep))
+			log := decodeSARIF(t, b.Bytes())
+			require.Len(t, log.Runs, 1)
+			var notable int
+			for _, r := range tc.rep.Results {
+				if r.Notable() {
+					notable++
+				}
+			}
+			assert.Len(t, log.Runs[0].Results, notable, tc.reason)
+			var again bytes.Buffer
+			require.NoError(t, WriteSARIF(&again, tc.rep))
+			assert.Equal(t, b.String(), again.String(), "the same report, the same bytes")
+		})
+	}
 }

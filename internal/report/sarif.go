@@ -17,8 +17,15 @@ limitations under the License.
 package report
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"net/url"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	sarifreport "github.com/owenrumney/go-sarif/v3/pkg/report"
@@ -62,10 +69,34 @@ func resultLevel(r Result) (string, bool) {
 	return levelError, true
 }
 
-// WriteSARIF writes a SARIF 2.1.0 log for code scanning: every rule, a
-// result for each failure, warning and error, and the input errors and
-// warnings as notifications. The log is validated against the schema first.
-func WriteSARIF(w io.Writer, rep *Report) error {
+// A SARIFStream writes a SARIF 2.1.0 log for code scanning as results are
+// found: every rule, a result for each failure, warning and error, then
+// the files results point to, and the input errors and warnings as
+// notifications. Results are written one per line as they come, so memory
+// does not grow with them; the files and notifications grow with the
+// input's files and unreadable documents only. The pieces are go-sarif's
+// types; the tests validate the log against the SARIF schema, which is too
+// costly to run on a large log at every check.
+type SARIFStream struct {
+	w   *bufio.Writer
+	run *sarif.Run
+	// artifacts are the files results point to, in the order first seen.
+	artifacts []string
+	seen      map[string]bool
+	n         int
+}
+
+// NewSARIFStream returns a stream writing to w.
+func NewSARIFStream(w io.Writer) *SARIFStream {
+	return &SARIFStream{w: bufio.NewWriter(w), seen: map[string]bool{}}
+}
+
+// WriteSARIF writes a whole report as SARIF, as a SARIFStream does.
+func WriteSARIF(w io.Writer, rep *Report) error { return writeAll(NewSARIFStream(w), rep) }
+
+// Begin writes the log's header and the tool with every rule, and opens
+// the results.
+func (s *SARIFStream) Begin(rep *Report) error {
 	run := sarif.NewRunWithInformationURI("kspec", "https://github.com/kspec-io/kspec")
 	run.Tool.Driver.WithVersion(version.Version())
 	for _, r := range rep.Rules {
@@ -74,42 +105,130 @@ func WriteSARIF(w io.Writer, rep *Report) error {
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(severityLevel(r.Severity))).
 			WithProperties(props)
 	}
-	for _, r := range rep.Results {
+	s.run = run
+	// The run's members as go-sarif writes them, but for those known only
+	// as results come, which follow: results, artifacts, invocations.
+	b, err := json.Marshal(run)
+	if err != nil {
+		return errors.Wrap(err, "cannot write SARIF run")
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return errors.Wrap(err, "cannot write SARIF run")
+	}
+	for _, k := range []string{"results", "artifacts", "invocations"} {
+		delete(members, k)
+	}
+	_, _ = fmt.Fprintf(s.w, "{\n  \"$schema\": %q,\n  \"version\": %q,\n  \"runs\": [\n    {", sarifreport.NewV210Report().Schema, "2.1.0")
+	for _, k := range slices.Sorted(maps.Keys(members)) {
+		if err := s.member(k, members[k]); err != nil {
+			return err
+		}
+		_ = s.w.WriteByte(',')
+	}
+	_, err = s.w.WriteString("\n      \"results\": [")
+	return err
+}
+
+// Results writes a result for each failure, warning and error, one per
+// line; passes and skips are counted in the summary only.
+func (s *SARIFStream) Results(rs []Result) error {
+	for _, r := range rs {
 		level, ok := resultLevel(r)
 		if !ok {
 			continue
 		}
 		loc := sarif.NewLocation()
 		if r.Location != nil {
-			run.AddDistinctArtifact(r.Source)
+			if !s.seen[r.Source] {
+				s.seen[r.Source] = true
+				s.artifacts = append(s.artifacts, r.Source)
+			}
 			loc = sarif.NewLocationWithPhysicalLocation(
 				sarif.NewPhysicalLocation().
-					WithArtifactLocation(sarif.NewSimpleArtifactLocation(r.Source)).
+					WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(r.Source))).
 					WithRegion(sarif.NewRegion().WithStartLine(r.Line)))
 		}
-		run.CreateResultForRule(r.Rule).
+		res := sarif.NewRuleResult(r.Rule).WithRuleIndex(s.run.GetRuleIndex(r.Rule)).
 			WithLevel(level).
 			WithMessage(sarif.NewTextMessage(r.Object.String() + ": " + r.Message)).
 			AddLocation(loc.WithLogicalLocations([]*sarif.LogicalLocation{
 				sarif.NewLogicalLocation().WithFullyQualifiedName(r.Object.String()).WithKind("resource"),
 			}))
+		b, err := json.Marshal(res)
+		if err != nil {
+			return errors.Wrap(err, "cannot write SARIF result")
+		}
+		if s.n > 0 {
+			_ = s.w.WriteByte(',')
+		}
+		_, _ = s.w.WriteString("\n        ")
+		if _, err := s.w.Write(b); err != nil {
+			return err
+		}
+		s.n++
+	}
+	return nil
+}
+
+// End closes the results, writes the files and the invocation with its
+// notifications, and flushes.
+func (s *SARIFStream) End(rep *Report) error {
+	if s.n > 0 {
+		_, _ = s.w.WriteString("\n      ")
+	}
+	_ = s.w.WriteByte(']')
+	if len(s.artifacts) > 0 {
+		arts := make([]*sarif.Artifact, len(s.artifacts))
+		for i, a := range s.artifacts {
+			arts[i] = sarif.NewArtifact().WithLength(-1).WithLocation(sarif.NewSimpleArtifactLocation(artifactURI(a)))
+		}
+		if err := s.field("artifacts", arts); err != nil {
+			return err
+		}
 	}
 	notes := make([]*sarif.Notification, 0, len(rep.InputErrors)+len(rep.Warnings))
 	for _, e := range rep.InputErrors {
 		notes = append(notes, sarif.NewNotification().WithLevel(levelError).
 			WithMessage(sarif.NewTextMessage(fmt.Sprintf("document %d: %s", e.Index, e.Message))).
 			WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(
-				sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(e.Source)).
+				sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(e.Source))).
 					WithRegion(sarif.NewRegion().WithStartLine(e.Line)))}))
 	}
 	for _, msg := range rep.Warnings {
 		notes = append(notes, sarif.NewNotification().WithLevel(levelWarning).WithMessage(sarif.NewTextMessage(msg)))
 	}
-	run.AddInvocation(sarif.NewInvocation().WithExecutionSuccessful(len(rep.InputErrors) == 0).WithToolExecutionNotifications(notes))
-	out := sarifreport.NewV210Report()
-	out.AddRun(run)
-	if err := out.Validate(); err != nil {
-		return errors.Wrap(err, "kspec wrote invalid SARIF")
+	inv := sarif.NewInvocation().WithExecutionSuccessful(len(rep.InputErrors) == 0).WithToolExecutionNotifications(notes)
+	if err := s.field("invocations", []*sarif.Invocation{inv}); err != nil {
+		return err
 	}
-	return out.PrettyWrite(w)
+	_, _ = s.w.WriteString("\n    }\n  ]\n}\n")
+	return s.w.Flush()
+}
+
+// field writes a member of the run after the results.
+func (s *SARIFStream) field(key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return errors.Wrapf(err, "cannot write SARIF %s", key)
+	}
+	_ = s.w.WriteByte(',')
+	return s.member(key, b)
+}
+
+// member writes a member of the run, indented.
+func (s *SARIFStream) member(key string, raw json.RawMessage) error {
+	var b bytes.Buffer
+	if err := json.Indent(&b, raw, "      ", "  "); err != nil {
+		return errors.Wrapf(err, "cannot write SARIF %s", key)
+	}
+	_, _ = fmt.Fprintf(s.w, "\n      %q: ", key)
+	_, err := b.WriteTo(s.w)
+	return err
+}
+
+// artifactURI is a file as a SARIF artifact location: a URI reference, so
+// characters a URI cannot hold are percent-encoded.
+func artifactURI(source string) string {
+	return (&url.URL{Path: filepath.ToSlash(source)}).String()
 }

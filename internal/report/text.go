@@ -17,39 +17,91 @@ limitations under the License.
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 )
 
-// WriteText writes the notable results (failures, warnings, errors) one per
-// line, then the input errors, a summary line and the rules not
-// evaluated. Warnings about the run are not written: a command line prints
+// textWindow is how many lines of a text report are aligned together. A
+// tabwriter holds lines until it aligns them, so a window bounds what text
+// output holds, whatever the input; a report of up to textWindow lines is
+// aligned as a whole.
+const textWindow = 256
+
+// A TextStream writes a report as text: the notable results (failures,
+// warnings, errors) one per line as they are found, then the input errors,
+// a summary line and the rules not evaluated. Columns are aligned per
+// window of textWindow lines. Everything read from manifests goes through
+// Printable. Warnings about the run are not written: a command line prints
 // them on standard error.
-func WriteText(w io.Writer, rep *Report) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, r := range rep.Results {
+type TextStream struct {
+	w  *bufio.Writer
+	tw *tabwriter.Writer
+	// n counts the lines of the current window.
+	n int
+}
+
+// NewTextStream returns a stream writing to w.
+func NewTextStream(w io.Writer) *TextStream {
+	bw := bufio.NewWriter(w)
+	return &TextStream{w: bw, tw: tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)}
+}
+
+// WriteText writes a whole report as text, as a TextStream does.
+func WriteText(w io.Writer, rep *Report) error { return writeAll(NewTextStream(w), rep) }
+
+// Begin writes nothing: a text report has no header.
+func (t *TextStream) Begin(*Report) error { return nil }
+
+// Results writes the notable results, one per line.
+func (t *TextStream) Results(rs []Result) error {
+	for _, r := range rs {
 		if !r.Notable() {
 			continue
 		}
 		at := ""
 		if r.Location != nil {
-			at = fmt.Sprintf("%s:%d", r.Source, r.Line)
+			at = fmt.Sprintf("%s:%d", Printable(r.Source), r.Line)
 		}
-		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", strings.ToUpper(string(r.Status)), r.Severity, r.Rule, r.Object, at, r.Message)
+		_, _ = fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\n", Printable(strings.ToUpper(string(r.Status))), Printable(r.Severity),
+			Printable(r.Rule), Printable(r.Object.String()), at, Printable(r.Message))
+		if err := t.line(); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// End writes the input errors, the summary and the rules not evaluated,
+// and flushes.
+func (t *TextStream) End(rep *Report) error {
 	for _, e := range rep.InputErrors {
-		_, _ = fmt.Fprintf(tw, "INPUT\t\t\t\t%s:%d\tdocument %d: %s\n", e.Source, e.Line, e.Index, e.Message)
+		_, _ = fmt.Fprintf(t.tw, "INPUT\t\t\t\t%s:%d\tdocument %d: %s\n", Printable(e.Source), e.Line, e.Index, Printable(e.Message))
+		if err := t.line(); err != nil {
+			return err
+		}
 	}
-	if err := tw.Flush(); err != nil {
+	if err := t.tw.Flush(); err != nil {
 		return err
 	}
 	sm := rep.Summary
-	_, err := fmt.Fprintf(w, "%s (%s): %d objects, %d rules: %d pass, %d fail, %d warn, %d skip, %d error; %d input errors\n",
-		rep.Label(), rep.Mode, sm.Objects, len(rep.Rules), sm.Pass, sm.Fail, sm.Warn, sm.Skip, sm.Error, sm.InputErrors)
-	if err == nil && len(rep.NotEvaluated) > 0 {
-		_, err = fmt.Fprintf(w, "not evaluated (cluster-level, need a cluster): %s\n", strings.Join(rep.NotEvaluated, ", "))
+	_, _ = fmt.Fprintf(t.w, "%s (%s): %d objects, %d rules: %d pass, %d fail, %d warn, %d skip, %d error; %d input errors\n",
+		Printable(rep.Label()), Printable(rep.Mode), sm.Objects, len(rep.Rules), sm.Pass, sm.Fail, sm.Warn, sm.Skip, sm.Error, sm.InputErrors)
+	if len(rep.NotEvaluated) > 0 {
+		_, _ = fmt.Fprintf(t.w, "not evaluated (cluster-level, need a cluster): %s\n", Printable(strings.Join(rep.NotEvaluated, ", ")))
 	}
-	return err
+	return t.w.Flush()
+}
+
+// line counts a line written to the tabwriter and aligns the window when
+// it is full.
+func (t *TextStream) line() error {
+	t.n++
+	if t.n < textWindow {
+		return nil
+	}
+	t.n = 0
+	return t.tw.Flush()
 }
