@@ -85,7 +85,7 @@ func (r Reader) Read(paths []string) ([]Source, []string, error) {
 		return nil
 	}
 	readFile := func(name string) error {
-		f, err := os.Open(name) //nolint:gosec // Reading the files the user names is the point.
+		f, err := os.Open(name)
 		if err != nil {
 			return errors.Wrap(err, "cannot read input")
 		}

@@ -156,23 +156,6 @@ func blank(l []byte) bool {
 	return len(l) == 0 || l[0] == '#'
 }
 
-// contentLine is the line, from 1, of the first line of b that is neither
-// blank nor a comment; 0 if there is none.
-func contentLine(b []byte) int {
-	for n := 1; len(b) > 0; n++ {
-		l := b
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			l, b = b[:i], b[i+1:]
-		} else {
-			b = nil
-		}
-		if !blank(l) {
-			return n
-		}
-	}
-	return 0
-}
-
 // splitJSON cuts a stream of JSON values. Like kubectl, it reads the rest
 // as YAML when the first or second value is not JSON, and skips nulls.
 func splitJSON(source string, data []byte, out []Chunk) []Chunk {

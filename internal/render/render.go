@@ -191,7 +191,7 @@ func matchConditions(set *rules.Set, r *rules.Rule) []admissionregistrationv1.Ma
 }
 
 func variables(set *rules.Set, r *rules.Rule) []admissionregistrationv1.Variable {
-	if !slices.ContainsFunc(r.Kinds, func(k rules.Kind) bool { return rules.IsPodKind(k) }) {
+	if !slices.ContainsFunc(r.Kinds, rules.IsPodKind) {
 		return nil
 	}
 	out := make([]admissionregistrationv1.Variable, len(set.Variables))

@@ -193,7 +193,7 @@ func Compile(s Spec) (*Set, error) {
 	if s.Claim() {
 		set.dropClusterScoped()
 	}
-	set.mapControls(s.Spec.Requirements.Compliance)
+	set.mapControls(s.Spec.Compliance)
 	if s.Spec.BasedOn != nil && len(s.Spec.BasedOn.Specifications) > 0 {
 		set.Warnings = append(set.Warnings, fmt.Sprintf("basedOn %s is not merged: only this specification's own requirements are compiled", strings.Join(s.Spec.BasedOn.Specifications, ", ")))
 	}

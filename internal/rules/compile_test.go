@@ -70,7 +70,7 @@ func TestCheckRefs(t *testing.T) {
 		"RuleNotInSpec":     {exemption("workload.security/privileged"), ""},
 		"ExemptionTypo":     {exemption("workload.security/limit-cpu"), `spec.exemptions[0].rules[0]: Invalid value: "workload.security/limit-cpu": unknown rule "workload.security/limit-cpu"; the rules of workload.security are workload.security/allow-privilege-escalation, `},
 		"ExemptionCategory": {exemption("workloads"), `spec.exemptions[0].rules[0]: Invalid value: "workloads": unknown check category "workloads"; the categories are admission.controllers, `},
-		"ControlTypo":       {control("network.policies/default-deny", "rbac.validation/forbiden-rules"), `spec.compliance.frameworks[0].controls[0].checks[1]: Invalid value: "rbac.validation/forbiden-rules": unknown rule "rbac.validation/forbiden-rules"; the rules of rbac.validation are rbac.validation/forbidden-rules, rbac.validation/minimum-rules`},
+		"ControlTypo":       {control("network.policies/default-deny", "rbac.validation/forbid-rules"), `spec.compliance.frameworks[0].controls[0].checks[1]: Invalid value: "rbac.validation/forbid-rules": unknown rule "rbac.validation/forbid-rules"; the rules of rbac.validation are rbac.validation/forbidden-rules, rbac.validation/minimum-rules`},
 		"ControlRule":       {control("podsecurity.standards/enforce"), ""},
 	}
 	for name, tc := range cases {
@@ -186,7 +186,7 @@ func TestSetSharesNothing(t *testing.T) {
 
 	spec.Enforcement.Engines[0] = kspecv1alpha1.EngineWebhook
 	spec.NamespaceScope.Include[0] = "other"
-	spec.Requirements.Workloads.Images.AllowedRegistries[0] = "docker.io"
+	spec.Workloads.Images.AllowedRegistries[0] = "docker.io"
 	assert.Equal(t, kspecv1alpha1.EngineKyverno, a.Engines[0], "the input's engines")
 	assert.Equal(t, []string{"team"}, a.Scope.Include, "the input's scope")
 

@@ -253,15 +253,6 @@ func podKind(apiVersion, kind string) bool {
 	return false
 }
 
-func (r *Rule) namespaced(apiVersion, kind string) bool {
-	for _, k := range r.Kinds {
-		if k.Kind == kind && k.APIVersion() == apiVersion {
-			return k.Namespaced
-		}
-	}
-	return false
-}
-
 func stringMap(v any) map[string]string {
 	m, _ := v.(map[string]any)
 	out := make(map[string]string, len(m))

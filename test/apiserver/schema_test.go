@@ -253,9 +253,9 @@ func TestBadDocumentsAreRejected(t *testing.T) {
 		},
 		"ComplianceCheckTypo": {
 			reason: "A control mapped to a rule that does not exist would have no evidence.",
-			doc:    spec("  compliance:\n    frameworks:\n      - name: NIST-800-53\n        controls:\n          - id: AC-6\n            title: Least privilege\n            checks: [rbac.validation/forbiden-rules] #<\n"),
+			doc:    spec("  compliance:\n    frameworks:\n      - name: NIST-800-53\n        controls:\n          - id: AC-6\n            title: Least privilege\n            checks: [rbac.validation/forbid-rules] #<\n"),
 			field:  "spec.compliance.frameworks[0].controls[0].checks[0]",
-			kspec:  "unknown rule \"rbac.validation/forbiden-rules\"",
+			kspec:  "unknown rule \"rbac.validation/forbid-rules\"",
 		},
 		"ValueNotBoolean": {
 			reason: "Boolean fields take true or false; the schema cannot say so.",

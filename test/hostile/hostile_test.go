@@ -371,7 +371,7 @@ func kubectl(t *testing.T, in input) ([]string, error) {
 	for _, p := range in.paths {
 		args = append(args, "-f", p)
 	}
-	cmd := exec.Command(filepath.Join(os.Getenv("KUBEBUILDER_ASSETS"), "kubectl"), append(args, "kspec.io/probe=1")...) //nolint:gosec // The pinned tool.
+	cmd := exec.Command(filepath.Join(os.Getenv("KUBEBUILDER_ASSETS"), "kubectl"), append(args, "kspec.io/probe=1")...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
 	cmd.Stdin = strings.NewReader(in.stdin)
 	var out, errOut bytes.Buffer
