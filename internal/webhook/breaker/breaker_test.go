@@ -37,7 +37,7 @@ func TestTrip(t *testing.T) {
 		"under half does not trip": {outcomes: append(repeat(6, false), repeat(4, true)...), want: Closed},
 		"old errors age out":       {outcomes: append(repeat(9, true), false, false), step: 40 * time.Second, want: Closed},
 		"49 of the last 100":       {outcomes: append(repeat(60, false), repeat(49, true)...), want: Closed},
-		"51 of the last 100":       {outcomes: append(repeat(60, false), repeat(51, true)...), want: Open},
+		"50 of the last 100":       {outcomes: append(repeat(60, false), repeat(50, true)...), want: Open},
 		"errors within a minute":   {outcomes: repeat(10, true), step: 5 * time.Second, want: Open},
 	}
 	for name, tc := range cases {
