@@ -1,0 +1,253 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package webhook is kspec-webhook: an admission webhook that answers
+// AdmissionReview requests with the decision of internal/rules, for every
+// bundle in force. Handlers are thin: decode, Set.Admit and rules.Merge,
+// answer. Every rule, mode, scope, exemption and time semantic is the
+// engine's.
+package webhook
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/pkg/errors"
+	admissionv1 "k8s.io/api/admission/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/clock"
+
+	"github.com/kspec-io/kspec/internal/rules"
+	"github.com/kspec-io/kspec/internal/webhook/breaker"
+)
+
+// DefaultMaxBodyBytes bounds a request body: above the API server's own
+// 3 MiB request limit, with room for the old object of an UPDATE.
+const DefaultMaxBodyBytes = 8 << 20
+
+// Sets are the compiled bundles in force; each call returns a snapshot.
+type Sets interface {
+	Sets() []*rules.Set
+}
+
+// A Handler answers AdmissionReview v1 requests.
+type Handler struct {
+	Sets       Sets
+	Clock      clock.PassiveClock
+	Namespaces rules.Namespaces // nil: every namespace unknown
+	Breaker    *breaker.Breaker // nil: never trips
+	Metrics    *Metrics         // nil: none recorded
+	Log        *slog.Logger
+	// Skip are namespaces whose objects are never evaluated: the webhook's
+	// own, besides the engine's system namespaces.
+	Skip         []string
+	MaxBodyBytes int64
+}
+
+var reviewGVK = admissionv1.SchemeGroupVersion.WithKind("AdmissionReview")
+
+// ServeHTTP answers one AdmissionReview. Every request gets an
+// AdmissionReview answer: a malformed review an HTTP 400 with the reason
+// in the response status, a request that cannot be evaluated an admission
+// with a warning.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	resp, outcome, code := h.review(r)
+	h.count(outcome)
+	out := admissionv1.AdmissionReview{TypeMeta: metav1.TypeMeta{APIVersion: reviewGVK.GroupVersion().String(), Kind: reviewGVK.Kind}, Response: resp}
+	b, err := json.Marshal(out)
+	if err != nil { // cannot happen for these types; answer anyway
+		b = fmt.Appendf(nil, `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":%q,"allowed":true}}`, resp.UID)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_, _ = w.Write(b)
+	if h.Metrics != nil {
+		h.Metrics.Duration.Observe(time.Since(start).Seconds())
+	}
+}
+
+func (h *Handler) count(outcome string) {
+	if h.Metrics != nil {
+		h.Metrics.Requests.WithLabelValues(outcome).Inc()
+	}
+}
+
+func (h *Handler) log() *slog.Logger {
+	if h.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return h.Log
+}
+
+// malformed answers a review that cannot be read.
+func malformed(uid types.UID, code int32, err error) (*admissionv1.AdmissionResponse, string, int) {
+	return &admissionv1.AdmissionResponse{UID: uid, Allowed: false, Result: &metav1.Status{
+		Status: metav1.StatusFailure, Code: code, Reason: metav1.StatusReasonBadRequest, Message: err.Error(),
+	}}, "malformed", int(code)
+}
+
+// review reads the review and decides; it never panics.
+func (h *Handler) review(r *http.Request) (*admissionv1.AdmissionResponse, string, int) {
+	if r.Method != http.MethodPost {
+		return malformed("", http.StatusMethodNotAllowed, errors.Errorf("cannot answer %s: admission reviews are POSTed", r.Method))
+	}
+	limit := h.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return malformed("", http.StatusBadRequest, errors.Wrap(err, "cannot read the request body"))
+	}
+	if int64(len(body)) > limit {
+		return malformed("", http.StatusRequestEntityTooLarge, errors.Errorf("cannot read an admission review over %d bytes", limit))
+	}
+	var review admissionv1.AdmissionReview
+	if err := json.Unmarshal(body, &review); err != nil {
+		return malformed("", http.StatusBadRequest, errors.Wrap(err, "cannot decode the admission review"))
+	}
+	if review.GroupVersionKind() != reviewGVK {
+		return malformed("", http.StatusBadRequest, errors.Errorf("cannot answer %s: want %s", review.GroupVersionKind(), reviewGVK))
+	}
+	req := review.Request
+	if req == nil {
+		return malformed("", http.StatusBadRequest, errors.New("cannot answer an admission review without a request"))
+	}
+	if req.UID == "" {
+		return malformed("", http.StatusBadRequest, errors.New("cannot answer an admission request without a uid"))
+	}
+	resp, outcome := h.decide(r.Context(), req)
+	resp.UID = req.UID
+	return resp, outcome, http.StatusOK
+}
+
+// decide is the admission decision: every set's Admit, merged. Whatever
+// cannot be evaluated is admitted with a warning and counted for the
+// breaker; a panic is recovered into such an answer.
+func (h *Handler) decide(ctx context.Context, req *admissionv1.AdmissionRequest) (resp *admissionv1.AdmissionResponse, outcome string) {
+	if h.skipped(req) {
+		return &admissionv1.AdmissionResponse{Allowed: true}, "skipped"
+	}
+	if req.Operation != admissionv1.Create && req.Operation != admissionv1.Update {
+		return &admissionv1.AdmissionResponse{Allowed: true}, "allowed"
+	}
+	if h.Breaker != nil && !h.Breaker.Allow() {
+		return &admissionv1.AdmissionResponse{Allowed: true, Warnings: []string{
+			"kspec-webhook: admitted without evaluation: too many recent requests could not be evaluated (circuit breaker open)",
+		}}, "breaker_open"
+	}
+	failed := true
+	defer func() {
+		if p := recover(); p != nil {
+			h.log().Error("admission evaluation panicked", "uid", req.UID, "kind", req.Kind.Kind, "namespace", req.Namespace, "name", req.Name, "panic", fmt.Sprint(p))
+			if h.Metrics != nil {
+				h.Metrics.Panics.Inc()
+			}
+			resp, outcome = unevaluated(errors.Errorf("internal error: %v", p)), "error"
+		}
+		if h.Breaker != nil {
+			h.Breaker.Record(failed)
+		}
+	}()
+	d, err := h.admit(ctx, req)
+	if err != nil {
+		h.log().Error("cannot evaluate admission request", "uid", req.UID, "kind", req.Kind.Kind, "namespace", req.Namespace, "name", req.Name, "error", err)
+		return unevaluated(err), "error"
+	}
+	failed = len(d.Errors) > 0
+	if h.Metrics != nil && len(d.Errors) > 0 {
+		h.Metrics.RuleErrors.Add(float64(len(d.Errors)))
+	}
+	resp = &admissionv1.AdmissionResponse{Allowed: d.Allowed, Warnings: d.Warnings, AuditAnnotations: d.AuditAnnotations}
+	switch {
+	case !d.Allowed:
+		resp.Result = &metav1.Status{Status: metav1.StatusFailure, Code: http.StatusForbidden, Reason: metav1.StatusReasonForbidden, Message: d.Message}
+		outcome = "denied"
+	case failed:
+		outcome = "error"
+	case len(d.Warnings) > 0 || len(d.AuditAnnotations) > 0:
+		outcome = "warned"
+	default:
+		outcome = "allowed"
+	}
+	return resp, outcome
+}
+
+// admit decodes the objects and merges every set's decision.
+func (h *Handler) admit(ctx context.Context, req *admissionv1.AdmissionRequest) (rules.Decision, error) {
+	obj, err := decodeObject(req.Object.Raw, "object")
+	if err != nil {
+		return rules.Decision{}, err
+	}
+	old, err := decodeObject(req.OldObject.Raw, "oldObject")
+	if err != nil {
+		return rules.Decision{}, err
+	}
+	rq := rules.Request{Operation: req.Operation, Namespace: req.Namespace, Object: obj, OldObject: old}
+	env := rules.Environment{Clock: h.Clock, Namespaces: h.Namespaces}
+	if env.Clock == nil {
+		env.Clock = clock.RealClock{}
+	}
+	sets := h.Sets.Sets()
+	ds := make([]rules.Decision, 0, len(sets))
+	for _, s := range sets {
+		d, err := s.Admit(ctx, rq, env)
+		if err != nil {
+			return rules.Decision{}, errors.Wrapf(err, "cannot evaluate %s", s)
+		}
+		ds = append(ds, d)
+	}
+	return rules.Merge(ds...), nil
+}
+
+func decodeObject(raw []byte, field string) (map[string]any, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, errors.Wrapf(err, "cannot decode the request's %s", field)
+	}
+	return obj, nil
+}
+
+// unevaluated admits a request that could not be evaluated: the webhook
+// fails open, and says so.
+func unevaluated(err error) *admissionv1.AdmissionResponse {
+	return &admissionv1.AdmissionResponse{Allowed: true, Warnings: []string{"kspec-webhook: admitted without evaluation: " + err.Error()}}
+}
+
+// skipped reports whether the request is in a namespace kspec never
+// blocks: the engine's system namespaces and the webhook's own (for a
+// Namespace, the namespace itself).
+func (h *Handler) skipped(req *admissionv1.AdmissionRequest) bool {
+	ns := req.Namespace
+	if ns == "" && req.Kind.Group == "" && req.Kind.Kind == "Namespace" {
+		ns = req.Name
+	}
+	if ns == "" {
+		return false
+	}
+	return slices.Contains(rules.SystemNamespaces(), ns) || slices.Contains(h.Skip, ns)
+}
