@@ -180,7 +180,7 @@ func (b *Bundles) LoadDir(ctx context.Context, dir string) error {
 		key := "file:" + e.Name()
 		seen[key] = true
 		path := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(path) //nolint:gosec // the operator's bundle directory
+		data, err := os.ReadFile(path)
 		if err == nil {
 			var set *rules.Set
 			if set, err = CompileBundle(ctx, path, data, ""); err == nil {

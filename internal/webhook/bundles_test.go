@@ -30,7 +30,9 @@ import (
 
 func TestLoadDir(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, data string) { require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600)) }
+	write := func(name, data string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600))
+	}
 	m := NewMetrics(prometheus.NewRegistry())
 	b := &Bundles{Metrics: m}
 	write("a.yaml", spec("a", "enforce", ""))

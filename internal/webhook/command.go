@@ -95,7 +95,7 @@ func Main(ctx context.Context, args []string, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintln(stderr, "kspec-webhook:", err)
+		_, _ = fmt.Fprintln(stderr, "kspec-webhook:", err)
 		return 2
 	}
 	admission, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(o.Port)))

@@ -34,7 +34,6 @@ import (
 	"github.com/pkg/errors"
 	admissionv1 "k8s.io/api/admission/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/clock"
 
 	"github.com/kspec-io/kspec/internal/rules"
@@ -101,8 +100,8 @@ func (h *Handler) log() *slog.Logger {
 }
 
 // malformed answers a review that cannot be read.
-func malformed(uid types.UID, code int32, err error) (*admissionv1.AdmissionResponse, string, int) {
-	return &admissionv1.AdmissionResponse{UID: uid, Allowed: false, Result: &metav1.Status{
+func malformed(code int32, err error) (*admissionv1.AdmissionResponse, string, int) {
+	return &admissionv1.AdmissionResponse{Allowed: false, Result: &metav1.Status{
 		Status: metav1.StatusFailure, Code: code, Reason: metav1.StatusReasonBadRequest, Message: err.Error(),
 	}}, "malformed", int(code)
 }
@@ -110,7 +109,7 @@ func malformed(uid types.UID, code int32, err error) (*admissionv1.AdmissionResp
 // review reads the review and decides; it never panics.
 func (h *Handler) review(r *http.Request) (*admissionv1.AdmissionResponse, string, int) {
 	if r.Method != http.MethodPost {
-		return malformed("", http.StatusMethodNotAllowed, errors.Errorf("cannot answer %s: admission reviews are POSTed", r.Method))
+		return malformed(http.StatusMethodNotAllowed, errors.Errorf("cannot answer %s: admission reviews are POSTed", r.Method))
 	}
 	limit := h.MaxBodyBytes
 	if limit <= 0 {
@@ -118,24 +117,24 @@ func (h *Handler) review(r *http.Request) (*admissionv1.AdmissionResponse, strin
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
-		return malformed("", http.StatusBadRequest, errors.Wrap(err, "cannot read the request body"))
+		return malformed(http.StatusBadRequest, errors.Wrap(err, "cannot read the request body"))
 	}
 	if int64(len(body)) > limit {
-		return malformed("", http.StatusRequestEntityTooLarge, errors.Errorf("cannot read an admission review over %d bytes", limit))
+		return malformed(http.StatusRequestEntityTooLarge, errors.Errorf("cannot read an admission review over %d bytes", limit))
 	}
 	var review admissionv1.AdmissionReview
 	if err := json.Unmarshal(body, &review); err != nil {
-		return malformed("", http.StatusBadRequest, errors.Wrap(err, "cannot decode the admission review"))
+		return malformed(http.StatusBadRequest, errors.Wrap(err, "cannot decode the admission review"))
 	}
 	if review.GroupVersionKind() != reviewGVK {
-		return malformed("", http.StatusBadRequest, errors.Errorf("cannot answer %s: want %s", review.GroupVersionKind(), reviewGVK))
+		return malformed(http.StatusBadRequest, errors.Errorf("cannot answer %s: want %s", review.GroupVersionKind(), reviewGVK))
 	}
 	req := review.Request
 	if req == nil {
-		return malformed("", http.StatusBadRequest, errors.New("cannot answer an admission review without a request"))
+		return malformed(http.StatusBadRequest, errors.New("cannot answer an admission review without a request"))
 	}
 	if req.UID == "" {
-		return malformed("", http.StatusBadRequest, errors.New("cannot answer an admission request without a uid"))
+		return malformed(http.StatusBadRequest, errors.New("cannot answer an admission request without a uid"))
 	}
 	resp, outcome := h.decide(r.Context(), req)
 	resp.UID = req.UID

@@ -84,7 +84,7 @@ func run(m *testing.M) int {
 	must(newCA())
 	certDir, err = os.MkdirTemp("", "kspec-webhook-certs")
 	must(err)
-	defer os.RemoveAll(certDir)
+	defer os.RemoveAll(certDir) //nolint:errcheck // best-effort cleanup
 	must(writeServingCert(1))
 
 	adm, err := net.Listen("tcp", "127.0.0.1:0")
@@ -320,7 +320,7 @@ func serial(t *testing.T) int64 {
 	pool.AddCert(ca)
 	c, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})
 	require.NoError(t, err)
-	defer c.Close()
+	defer c.Close() //nolint:errcheck // read-only connection
 	return c.ConnectionState().PeerCertificates[0].SerialNumber.Int64()
 }
 
