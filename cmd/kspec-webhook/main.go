@@ -23,7 +23,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/kspec-io/kspec/internal/webhook"
+	"github.com/kspec-io/kspec/webhook"
 )
 
 func main() {

@@ -49,7 +49,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	"github.com/kspec-io/kspec/internal/webhook"
+	"github.com/kspec-io/kspec/webhook"
 )
 
 var (

@@ -37,7 +37,7 @@ import (
 	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/kspec-io/kspec/internal/rules"
-	"github.com/kspec-io/kspec/internal/webhook/breaker"
+	"github.com/kspec-io/kspec/webhook/breaker"
 )
 
 func spec(name, mode, extra string) string {

@@ -37,7 +37,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/kspec-io/kspec/internal/rules"
-	"github.com/kspec-io/kspec/internal/webhook/breaker"
+	"github.com/kspec-io/kspec/webhook/breaker"
 )
 
 // DefaultMaxBodyBytes bounds a request body: above the API server's own

@@ -35,7 +35,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/kspec-io/kspec/internal/render"
-	"github.com/kspec-io/kspec/internal/webhook/breaker"
+	"github.com/kspec-io/kspec/webhook/breaker"
 )
 
 // Options are kspec-webhook's flags.

@@ -19,7 +19,7 @@ package webhook
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/kspec-io/kspec/internal/webhook/breaker"
+	"github.com/kspec-io/kspec/webhook/breaker"
 )
 
 // Metrics are the webhook's Prometheus metrics, all kspec_webhook_*.
