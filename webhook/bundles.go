@@ -158,6 +158,7 @@ func (b *Bundles) update(key string, f func(*bundle) bool) {
 	if b.Metrics != nil {
 		b.Metrics.Bundles.Set(float64(len(sets)))
 		b.Metrics.BundlesInvalid.Set(float64(invalid))
+		b.Metrics.BundleGeneration.Inc()
 	}
 }
 

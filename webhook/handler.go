@@ -167,6 +167,9 @@ func (h *Handler) decide(ctx context.Context, req *admissionv1.AdmissionRequest)
 		}
 		if h.Breaker != nil {
 			h.Breaker.Record(failed)
+			if h.Metrics != nil {
+				h.Metrics.BreakerErrors.Set(h.Breaker.ErrorRatio())
+			}
 		}
 	}()
 	d, err := h.admit(ctx, req)
@@ -215,9 +218,32 @@ func (h *Handler) admit(ctx context.Context, req *admissionv1.AdmissionRequest) 
 		if err != nil {
 			return rules.Decision{}, errors.Wrapf(err, "cannot evaluate %s", s)
 		}
+		h.record(s, d)
 		ds = append(ds, d)
 	}
 	return rules.Merge(ds...), nil
+}
+
+// record counts one spec's decision and the exemptions it used.
+func (h *Handler) record(s *rules.Set, d rules.Decision) {
+	if h.Metrics == nil || len(d.Results) == 0 {
+		return
+	}
+	verdict := "passed"
+	switch {
+	case !d.Allowed:
+		verdict = "denied"
+	case len(d.Failures) > 0 && len(d.Actions) > 0:
+		verdict = "warned"
+	case len(d.Failures) > 0:
+		verdict = "recorded"
+	}
+	h.Metrics.Verdicts.WithLabelValues(d.Spec, string(s.Mode), verdict).Inc()
+	for _, r := range d.Results {
+		if r.Exemption != "" {
+			h.Metrics.ExemptionsUsed.WithLabelValues(d.Spec, r.Exemption).Inc()
+		}
+	}
 }
 
 func decodeObject(raw []byte, field string) (map[string]any, error) {

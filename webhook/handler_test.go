@@ -185,6 +185,7 @@ func TestHandlerBreaker(t *testing.T) {
 		require.Contains(t, out.Response.Warnings[0], "cannot read the labels of namespace app")
 	}
 	assert.InDelta(t, 1, testutil.ToFloat64(m.BreakerState), 0)
+	assert.InDelta(t, 0, testutil.ToFloat64(m.BreakerErrors), 0, "a tripped breaker starts a new window")
 	_, out := post(t, h, http.MethodPost, bad)
 	assert.True(t, out.Response.Allowed)
 	assert.Contains(t, out.Response.Warnings[0], "circuit breaker open")
@@ -197,3 +198,31 @@ func TestHandlerBreaker(t *testing.T) {
 }
 
 func runtimeRaw(b []byte) runtime.RawExtension { return runtime.RawExtension{Raw: b} }
+
+// TestHandlerVerdictMetrics: every evaluated spec's verdict is counted by
+// spec and mode, and exemptions used by spec and exemption.
+func TestHandlerVerdictMetrics(t *testing.T) {
+	exempt := "  exemptions:\n    - {name: legacy-lb, reason: r, approvedBy: a, expiresAt: \"2099-01-01T00:00:00Z\", resources: [{name: legacy}]}\n"
+	enforce := compile(t, spec("gate", "enforce", exempt), "")
+	audit := compile(t, spec("advice", "audit", ""), "")
+	monitor := compile(t, spec("watch", "monitor", ""), "")
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
+	h := &Handler{Sets: sets{enforce, audit, monitor}, Clock: clocktesting.NewFakePassiveClock(time.Now()), Metrics: m}
+	post(t, h, http.MethodPost, reviewBody(t, admissionv1.Create, "app", service("app", "NodePort")))
+	post(t, h, http.MethodPost, reviewBody(t, admissionv1.Create, "app", service("app", "ClusterIP")))
+	legacy := service("app", "NodePort")
+	legacy["metadata"].(map[string]any)["name"] = "legacy"
+	post(t, h, http.MethodPost, reviewBody(t, admissionv1.Create, "app", legacy))
+	for _, c := range []struct {
+		spec, mode, verdict string
+		want                float64
+	}{
+		{"gate", "enforce", "denied", 1}, {"gate", "enforce", "passed", 2},
+		{"advice", "audit", "warned", 2}, {"advice", "audit", "passed", 1},
+		{"watch", "monitor", "recorded", 2}, {"watch", "monitor", "passed", 1},
+	} {
+		assert.InDelta(t, c.want, testutil.ToFloat64(m.Verdicts.WithLabelValues(c.spec, c.mode, c.verdict)), 0, "%s %s", c.spec, c.verdict)
+	}
+	assert.InDelta(t, 1, testutil.ToFloat64(m.ExemptionsUsed.WithLabelValues("gate", "legacy-lb")), 0)
+}

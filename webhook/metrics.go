@@ -34,6 +34,11 @@ type Metrics struct {
 	BundleErrors   *prometheus.CounterVec
 	BundlesInvalid prometheus.Gauge
 	CertReloads    *prometheus.CounterVec
+
+	Verdicts         *prometheus.CounterVec
+	ExemptionsUsed   *prometheus.CounterVec
+	BreakerErrors    prometheus.Gauge
+	BundleGeneration prometheus.Counter
 }
 
 // NewMetrics registers the webhook's metrics with r.
@@ -46,7 +51,7 @@ func NewMetrics(r prometheus.Registerer) *Metrics {
 		Duration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "kspec_webhook_request_duration_seconds",
 			Help:    "Time to answer an admission request, from reading its body to writing the answer.",
-			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1, 2.5, 5, 10},
 		}),
 		RuleErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "kspec_webhook_rule_errors_total",
@@ -81,7 +86,24 @@ func NewMetrics(r prometheus.Registerer) *Metrics {
 			Help: "Serving certificate loads, by result: ok or error (the previous certificate stays in use).",
 		}, []string{"result"}),
 	}
-	r.MustRegister(m.Requests, m.Duration, m.RuleErrors, m.Panics, m.BreakerState, m.BreakerTrips, m.Bundles, m.BundleErrors, m.BundlesInvalid, m.CertReloads)
+	m.Verdicts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "kspec_webhook_verdicts_total",
+		Help: "What each spec decided about an evaluated request, by spec, mode and verdict: passed, denied, warned, recorded (failures with no admission effect: monitor, or outside the activation windows).",
+	}, []string{"spec", "mode", "verdict"})
+	m.ExemptionsUsed = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "kspec_webhook_exemptions_used_total",
+		Help: "Rule verdicts skipped by a live exemption, by spec and exemption.",
+	}, []string{"spec", "exemption"})
+	m.BreakerErrors = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "kspec_webhook_breaker_error_ratio",
+		Help: "Share of the requests in the circuit breaker's window that could not be evaluated, 0 to 1.",
+	})
+	m.BundleGeneration = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "kspec_webhook_bundle_generation_total",
+		Help: "Changes to the bundles in force (a bundle added, replaced, failed or removed).",
+	})
+	r.MustRegister(m.Requests, m.Duration, m.RuleErrors, m.Panics, m.BreakerState, m.BreakerTrips, m.Bundles, m.BundleErrors, m.BundlesInvalid, m.CertReloads,
+		m.Verdicts, m.ExemptionsUsed, m.BreakerErrors, m.BundleGeneration)
 	return m
 }
 

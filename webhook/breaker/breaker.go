@@ -208,6 +208,23 @@ func (b *Breaker) Record(failed bool) {
 	}
 }
 
+// ErrorRatio is the share of failed outcomes in the window, 0 when it is
+// empty.
+func (b *Breaker) ErrorRatio() float64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.window) == 0 {
+		return 0
+	}
+	errs := 0
+	for _, o := range b.window {
+		if o.failed {
+			errs++
+		}
+	}
+	return float64(errs) / float64(len(b.window))
+}
+
 func (b *Breaker) trip(now time.Time) {
 	b.openedAt = now
 	b.window = b.window[:0]

@@ -92,3 +92,12 @@ func repeat(n int, v bool) []bool {
 	}
 	return out
 }
+
+func TestErrorRatio(t *testing.T) {
+	b := New(Options{MinRequests: 100})
+	assert.InDelta(t, 0, b.ErrorRatio(), 0, "empty window")
+	for i := range 8 {
+		b.Record(i%4 == 0)
+	}
+	assert.InDelta(t, 0.25, b.ErrorRatio(), 1e-9)
+}
