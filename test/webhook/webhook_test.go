@@ -246,8 +246,8 @@ func register(t *testing.T) {
 	vwc := &admissionregistrationv1.ValidatingWebhookConfiguration{
 		ObjectMeta: metav1.ObjectMeta{Name: "kspec"},
 		Webhooks: []admissionregistrationv1.ValidatingWebhook{{
-			Name:                    "validate.kspec.io",
-			ClientConfig:            admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: caPEM},
+			Name:         "validate.kspec.io",
+			ClientConfig: admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: caPEM},
 			Rules: []admissionregistrationv1.RuleWithOperations{
 				{Operations: ops, Rule: admissionregistrationv1.Rule{APIGroups: []string{""}, APIVersions: []string{"v1"}, Resources: []string{"services", "pods", "pods/ephemeralcontainers", "namespaces"}}},
 				{Operations: ops, Rule: admissionregistrationv1.Rule{APIGroups: []string{"apps"}, APIVersions: []string{"v1"}, Resources: []string{"deployments"}}},
