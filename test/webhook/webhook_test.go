@@ -45,6 +45,7 @@ import (
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	clocktesting "k8s.io/utils/clock/testing"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -54,6 +55,7 @@ import (
 
 var (
 	kube    kubernetes.Interface
+	restCfg *rest.Config
 	clock   = clocktesting.NewFakePassiveClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	ca      *x509.Certificate
 	caKey   *ecdsa.PrivateKey
@@ -80,6 +82,7 @@ func run(m *testing.M) int {
 	defer func() { must(env.Stop()) }()
 	kube, err = kubernetes.NewForConfig(cfg)
 	must(err)
+	restCfg = cfg
 
 	must(newCA())
 	certDir, err = os.MkdirTemp("", "kspec-webhook-certs")
@@ -239,12 +242,16 @@ func register(t *testing.T) {
 		return
 	}
 	url := "https://" + addr + "/validate"
+	ops := []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update}
 	vwc := &admissionregistrationv1.ValidatingWebhookConfiguration{
 		ObjectMeta: metav1.ObjectMeta{Name: "kspec"},
 		Webhooks: []admissionregistrationv1.ValidatingWebhook{{
-			Name:                    "validate.kspec.io",
-			ClientConfig:            admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: caPEM},
-			Rules:                   []admissionregistrationv1.RuleWithOperations{{Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update}, Rule: admissionregistrationv1.Rule{APIGroups: []string{""}, APIVersions: []string{"v1"}, Resources: []string{"services"}}}},
+			Name:         "validate.kspec.io",
+			ClientConfig: admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: caPEM},
+			Rules: []admissionregistrationv1.RuleWithOperations{
+				{Operations: ops, Rule: admissionregistrationv1.Rule{APIGroups: []string{""}, APIVersions: []string{"v1"}, Resources: []string{"services", "pods", "pods/ephemeralcontainers", "namespaces"}}},
+				{Operations: ops, Rule: admissionregistrationv1.Rule{APIGroups: []string{"apps"}, APIVersions: []string{"v1"}, Resources: []string{"deployments"}}},
+			},
 			FailurePolicy:           ptr.To(admissionregistrationv1.Ignore),
 			SideEffects:             ptr.To(admissionregistrationv1.SideEffectClassNone),
 			AdmissionReviewVersions: []string{"v1"},
