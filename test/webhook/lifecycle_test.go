@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,7 +197,7 @@ func TestEveryMetricIsSet(t *testing.T) {
 	skipShort(t)
 	register(t)
 	t.Cleanup(func() {
-		for _, n := range []string{"breaker", "bad"} {
+		for _, n := range []string{"breaker", "bad", "exempt"} {
 			_ = kube.CoreV1().ConfigMaps("kspec-system").Delete(context.Background(), n, metav1.DeleteOptions{})
 		}
 	})
@@ -215,6 +216,14 @@ func TestEveryMetricIsSet(t *testing.T) {
 	require.Eventually(t, func() bool {
 		_, r := post(t, addr, reviewOf("warn", "wh-breaker", podKind, rootPod("p")))
 		return r.Response.Allowed && len(r.Response.Warnings) == 1
+	}, eventually, 200*time.Millisecond)
+	// an exemption used
+	exempt := strings.Replace(strings.Replace(breakerSpec, "name: breaker", "name: exempt", 1), "include: [wh-breaker]", "include: [wh-exempt]", 1) +
+		"  exemptions:\n    - {name: legacy-root, reason: migration, approvedBy: ciso, expiresAt: \"2099-01-01T00:00:00Z\", namespaces: [wh-exempt]}\n"
+	putBundle(t, "kspec-system", "exempt", exempt)
+	require.Eventually(t, func() bool {
+		_, _ = post(t, addr, reviewOf("exempt", "wh-exempt", podKind, rootPod("p")))
+		return value(t, "kspec_webhook_exemptions_used_total", `exemption="legacy-root"`) > 0
 	}, eventually, 200*time.Millisecond)
 	// bundle errors and invalid bundles
 	putBundle(t, "kspec-system", "bad", "not: a spec")
@@ -239,7 +248,7 @@ func TestEveryMetricIsSet(t *testing.T) {
 			names = append(names, m[1])
 		}
 	}
-	require.Len(t, names, 10, "a new metric needs a scenario here")
+	require.Len(t, names, 14, "a new metric needs a scenario here")
 	for _, n := range names {
 		if n == "kspec_webhook_request_duration_seconds" {
 			n += "_count"
@@ -247,8 +256,9 @@ func TestEveryMetricIsSet(t *testing.T) {
 		v, ok := metric(t, n, "")
 		require.True(t, ok, "%s has no sample", n)
 		switch n {
-		case "kspec_webhook_breaker_state":
-			// closed again: 0 is the right value
+		case "kspec_webhook_breaker_state", "kspec_webhook_breaker_error_ratio":
+			// closed again, with a fresh window: 0 is the right value; the
+			// breaker's unit tests cover the ratio
 		case "kspec_webhook_panics_total":
 			// Run's handler cannot be made to panic from outside; the
 			// handler's unit tests cover the counter.
@@ -258,6 +268,9 @@ func TestEveryMetricIsSet(t *testing.T) {
 	}
 	for _, outcome := range []string{"allowed", "warned", "denied", "error", "breaker_open", "malformed", "skipped"} {
 		require.Positive(t, value(t, "kspec_webhook_requests_total", `outcome="`+outcome+`"`), outcome)
+	}
+	for _, verdict := range []string{"denied", "warned", "passed"} {
+		require.Positive(t, value(t, "kspec_webhook_verdicts_total", `verdict="`+verdict+`"`), verdict)
 	}
 	for _, result := range []string{"ok", "error"} {
 		require.Positive(t, value(t, "kspec_webhook_certificate_reloads_total", `result="`+result+`"`), result)
