@@ -398,6 +398,15 @@ func post(c *http.Client, url string, body []byte) (int, error) {
 
 // load posts n reviews with every client at once, stopping early after max.
 func load(clients []*http.Client, url string, body []byte, n int, maxTime time.Duration) (result, error) {
+	return measure(len(clients), n, maxTime, func(w int) error {
+		_, err := post(clients[w], url, body)
+		return err
+	})
+}
+
+// measure calls do n times from workers goroutines at once, stopping early
+// after maxTime, and times each call.
+func measure(workers, n int, maxTime time.Duration, do func(worker int) error) (result, error) {
 	var next atomic.Int64
 	lat := make([]time.Duration, n)
 	var errOnce sync.Once
@@ -405,7 +414,7 @@ func load(clients []*http.Client, url string, body []byte, n int, maxTime time.D
 	deadline := time.Now().Add(maxTime)
 	start := time.Now()
 	var wg sync.WaitGroup
-	for _, c := range clients {
+	for w := range workers {
 		wg.Go(func() {
 			for {
 				i := next.Add(1) - 1
@@ -413,7 +422,7 @@ func load(clients []*http.Client, url string, body []byte, n int, maxTime time.D
 					return
 				}
 				t := time.Now()
-				if _, err := post(c, url, body); err != nil {
+				if err := do(w); err != nil {
 					errOnce.Do(func() { firstErr = err })
 					return
 				}
