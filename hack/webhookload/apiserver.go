@@ -86,7 +86,7 @@ func apiserver(ctx context.Context, o options, s *servers) (err error) {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		return fmt.Errorf("the webhook registration (%t) never took effect: %v", registered, last)
+		return fmt.Errorf("the webhook registration (%t) never took effect: %w", registered, last)
 	}
 	vwcs := kube.AdmissionregistrationV1().ValidatingWebhookConfigurations()
 	url := s.kspec

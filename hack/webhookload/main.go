@@ -154,7 +154,7 @@ func start(ctx context.Context, dir string) (*servers, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := os.WriteFile(filepath.Join(bundleDir, "strict.yaml"), spec, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(bundleDir, "strict.yaml"), spec, 0o600); err != nil { //nolint:gosec // our own temporary directory
 		return nil, nil, err
 	}
 	ls := make([]net.Listener, 4)
@@ -198,7 +198,7 @@ func ready(ctx context.Context, url string, errs <-chan error) error {
 			return ctx.Err()
 		case <-time.After(50 * time.Millisecond):
 		}
-		r, err := http.Get(url) //nolint:noctx // loopback, bounded by the loop
+		r, err := http.Get(url) //nolint:noctx,gosec // our own loopback server, bounded by the loop
 		if err == nil {
 			_ = r.Body.Close()
 			if r.StatusCode == http.StatusOK {
