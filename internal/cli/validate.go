@@ -62,11 +62,7 @@ type validateSummary struct {
 }
 
 func (c *validateCmd) Run(s streams, rc *exitCode) error {
-	crds, err := validate.KspecCRDs()
-	if err != nil {
-		return err
-	}
-	schema, err := validate.NewSchema(crds...)
+	schema, err := validate.KspecSchema()
 	if err != nil {
 		return err
 	}

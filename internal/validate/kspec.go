@@ -22,6 +22,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pkg/errors"
 	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -61,6 +62,18 @@ func KspecCRDs() ([]*extv1.CustomResourceDefinition, error) {
 	}
 	return crds, nil
 }
+
+// KspecSchema is the schema of every kspec kind (KspecCRDs), compiled once
+// per process: it is read-only, and compiling it costs more than
+// validating a spec, so a webhook reloading bundles must not pay it each
+// time.
+var KspecSchema = sync.OnceValues(func() (*Schema, error) {
+	crds, err := KspecCRDs()
+	if err != nil {
+		return nil, err
+	}
+	return NewSchema(crds...)
+})
 
 // ReadCRDs reads every *.yaml file of fsys as a CRD.
 func ReadCRDs(fsys fs.FS) ([]*extv1.CustomResourceDefinition, error) {

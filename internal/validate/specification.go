@@ -37,11 +37,7 @@ import (
 // in data are ignored. An invalid specification is an error listing every
 // problem with its position.
 func ReadSpecification(ctx context.Context, source string, data []byte) (rules.Spec, error) {
-	crds, err := KspecCRDs()
-	if err != nil {
-		return rules.Spec{}, err
-	}
-	schema, err := NewSchema(crds...)
+	schema, err := KspecSchema()
 	if err != nil {
 		return rules.Spec{}, err
 	}
