@@ -18,6 +18,7 @@ package webhook
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"os"
@@ -64,8 +65,9 @@ func CompileBundle(ctx context.Context, source string, data []byte, confine stri
 }
 
 type bundle struct {
-	set *rules.Set // the last good one; nil if none
-	err error      // of the latest version
+	set    *rules.Set // the last good one; nil if none
+	err    error      // of the latest version
+	source [sha256.Size]byte
 }
 
 // Bundles are the compiled bundles in force, by source key. Readers get an
@@ -92,9 +94,33 @@ func (b *Bundles) Put(key string, set *rules.Set) {
 	b.update(key, func(bd *bundle) bool { bd.set, bd.err = set, nil; return true })
 }
 
+// load compiles data as key's bundle unless it is the version already
+// read: a directory poll or an informer resync recompiles nothing, and
+// changes no generation. confine is CompileBundle's.
+func (b *Bundles) load(ctx context.Context, key, origin, source string, data []byte, confine string) error {
+	sum := sha256.Sum256(append([]byte(confine+"\x00"), data...))
+	b.mu.Lock()
+	bd, known := b.bundles[key]
+	b.mu.Unlock()
+	if known && bd.source == sum {
+		return bd.err
+	}
+	set, err := CompileBundle(ctx, source, data, confine)
+	if err != nil {
+		b.fail(key, origin, sum, err)
+		return err
+	}
+	b.update(key, func(bd *bundle) bool { bd.set, bd.err, bd.source = set, nil, sum; return true })
+	return nil
+}
+
 // Fail records that key's latest version is bad; its last good set stays.
-func (b *Bundles) Fail(key, source string, err error) {
-	b.update(key, func(bd *bundle) bool { bd.err = err; return true })
+func (b *Bundles) Fail(key, origin string, err error) {
+	b.fail(key, origin, [sha256.Size]byte{}, err)
+}
+
+func (b *Bundles) fail(key, source string, sum [sha256.Size]byte, err error) {
+	b.update(key, func(bd *bundle) bool { bd.err, bd.source = err, sum; return true })
 	if b.Metrics != nil {
 		b.Metrics.BundleErrors.WithLabelValues(source).Inc()
 	}
@@ -182,15 +208,14 @@ func (b *Bundles) LoadDir(ctx context.Context, dir string) error {
 		seen[key] = true
 		path := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(path)
-		if err == nil {
-			var set *rules.Set
-			if set, err = CompileBundle(ctx, path, data, ""); err == nil {
-				b.Put(key, set)
-				continue
-			}
+		if err != nil {
+			b.Fail(key, "dir", err)
+		} else {
+			err = b.load(ctx, key, "dir", path, data, "")
 		}
-		b.Fail(key, "dir", err)
-		bad = append(bad, err.Error())
+		if err != nil {
+			bad = append(bad, err.Error())
+		}
 	}
 	for _, k := range b.Keys() {
 		if strings.HasPrefix(k, "file:") && !seen[k] {
@@ -272,18 +297,16 @@ func (c *ConfigMapSource) apply(ctx context.Context, o any) {
 		confine = cm.Namespace
 	}
 	data, ok := cm.Data[BundleKey]
-	var err error
 	if !ok {
-		err = errors.Errorf("ConfigMap %s/%s has no %s", cm.Namespace, cm.Name, BundleKey)
-	} else {
-		var set *rules.Set
-		if set, err = CompileBundle(ctx, cm.Namespace+"/"+cm.Name+"/"+BundleKey, []byte(data), confine); err == nil {
-			c.Bundles.Put(key, set)
-			return
-		}
+		err := errors.Errorf("ConfigMap %s/%s has no %s", cm.Namespace, cm.Name, BundleKey)
+		c.Bundles.Fail(key, "configmap", err)
+		c.event(ctx, cm, err)
+		return
 	}
-	c.Bundles.Fail(key, "configmap", err)
-	c.event(ctx, cm, err)
+	before := c.Bundles.Err(key)
+	if err := c.Bundles.load(ctx, key, "configmap", cm.Namespace+"/"+cm.Name+"/"+BundleKey, []byte(data), confine); err != nil && err != before {
+		c.event(ctx, cm, err)
+	}
 }
 
 // event records a Warning Event on the bad bundle; best effort.

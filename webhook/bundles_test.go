@@ -42,12 +42,20 @@ func TestLoadDir(t *testing.T) {
 	assert.Equal(t, "a", b.Sets()[0].String())
 	assert.Empty(t, b.Sets()[0].Namespace, "files are not confined")
 
+	// A poll of an unchanged directory compiles nothing and changes nothing.
+	first, generation := b.Sets()[0], testutil.ToFloat64(m.BundleGeneration)
+	require.NoError(t, b.LoadDir(context.Background(), dir))
+	assert.Same(t, first, b.Sets()[0], "the same compiled set")
+	assert.InDelta(t, generation, testutil.ToFloat64(m.BundleGeneration), 0)
+
 	write("a.yaml", "kind: nonsense")
 	require.Error(t, b.LoadDir(context.Background(), dir))
 	require.Len(t, b.Sets(), 1, "a bad version keeps the good one")
 	require.Error(t, b.Err("file:a.yaml"))
 	assert.InDelta(t, 1, testutil.ToFloat64(m.BundlesInvalid), 0)
 	assert.InDelta(t, 1, testutil.ToFloat64(m.BundleErrors.WithLabelValues("dir")), 0)
+	require.Error(t, b.LoadDir(context.Background(), dir), "still bad")
+	assert.InDelta(t, 1, testutil.ToFloat64(m.BundleErrors.WithLabelValues("dir")), 0, "one error per bad version, not per poll")
 
 	require.NoError(t, os.Remove(filepath.Join(dir, "a.yaml")))
 	require.NoError(t, b.LoadDir(context.Background(), dir))
