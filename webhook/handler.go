@@ -274,5 +274,5 @@ func (h *Handler) skipped(req *admissionv1.AdmissionRequest) bool {
 	if ns == "" {
 		return false
 	}
-	return slices.Contains(rules.SystemNamespaces(), ns) || slices.Contains(h.Skip, ns)
+	return rules.IsSystemNamespace(ns) || slices.Contains(h.Skip, ns)
 }

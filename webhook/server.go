@@ -115,17 +115,48 @@ type Server struct {
 	Log   *slog.Logger
 	// ShutdownGrace bounds draining in-flight requests (default 25s).
 	ShutdownGrace time.Duration
+	// MaxInFlight bounds the reviews read and evaluated at once (default
+	// DefaultMaxInFlight); more wait for a slot, so memory stays within
+	// MaxInFlight request bodies whoever connects.
+	MaxInFlight int
+}
+
+// DefaultMaxInFlight reviews at once: with DefaultMaxBodyBytes each, at
+// most 256 MiB of request bodies.
+const DefaultMaxInFlight = 32
+
+// limit admits at most n requests to h at once; the others wait, and one
+// whose client gives up first gets a 503.
+func limit(h http.Handler, n int) http.Handler {
+	slots := make(chan struct{}, n)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+			h.ServeHTTP(w, r)
+		case <-r.Context().Done():
+			http.Error(w, "kspec-webhook: too many reviews in flight", http.StatusServiceUnavailable)
+		}
+	})
 }
 
 // Run serves on the listeners until ctx is done, then drains in-flight
 // requests. admission is wrapped in TLS.
 func (s *Server) Run(ctx context.Context, admission, health net.Listener) error {
+	inFlight := s.MaxInFlight
+	if inFlight <= 0 {
+		inFlight = DefaultMaxInFlight
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/validate", s.Handler)
+	mux.Handle("/validate", limit(s.Handler, inFlight))
+	// The API server waits at most 30 s for a webhook: a client slower
+	// than that is not the API server.
 	tlsSrv := &http.Server{
 		Handler:           mux,
 		TLSConfig:         &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: s.Certificate.GetCertificate},
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       90 * time.Second,
 	}
 	hmux := http.NewServeMux()

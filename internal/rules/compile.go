@@ -95,9 +95,8 @@ func CheckRefs(s *kspecv1alpha1.ClusterSpecificationSpec, p *fieldpath.Path) fie
 // or its name for a Namespace.
 const namespaceOf = "(object.kind == 'Namespace' ? object.metadata.name : object.metadata.?namespace.orValue(''))"
 
-// SystemNamespaces are the namespaces no rule evaluates objects in. The
-// slice is the caller's.
-func SystemNamespaces() []string { return slices.Clone(systemNamespaces) }
+// IsSystemNamespace reports whether no rule evaluates objects in ns.
+func IsSystemNamespace(ns string) bool { return slices.Contains(systemNamespaces, ns) }
 
 // systemNamespaces are never evaluated.
 var systemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease"}
@@ -456,7 +455,7 @@ func newScope(s Spec) (Scope, error) {
 
 // Names reports whether the namespace is in scope by name alone.
 func (sc Scope) Names(ns string) bool {
-	if slices.Contains(systemNamespaces, ns) || slices.Contains(sc.Exclude, ns) {
+	if IsSystemNamespace(ns) || slices.Contains(sc.Exclude, ns) {
 		return false
 	}
 	return len(sc.Include) == 0 || slices.Contains(sc.Include, ns)
