@@ -18,11 +18,15 @@ limitations under the License.
 package harness
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
 
 	"github.com/pkg/errors"
+
+	"github.com/kspec-io/kspec/internal/cli"
+	"github.com/kspec-io/kspec/internal/report"
 )
 
 // CrossplaneModule is the module of Crossplane core, whose cluster/crds
@@ -46,4 +50,23 @@ func ModuleDir(mod string) (string, error) {
 		return "", errors.Errorf("cannot download %s: %s", mod, info.Error)
 	}
 	return info.Dir, nil
+}
+
+// Check runs kspec check -o json at the clock now and decodes its report,
+// as a CI pipeline reads it. Exit codes 0 and 1 are reports; anything else,
+// or input errors, is an error.
+func Check(spec, now string, paths ...string) (*report.Report, error) {
+	var out, errOut bytes.Buffer
+	args := append([]string{"check", "-f", spec, "--now", now, "-o", "json"}, paths...)
+	if code := cli.Run(args, nil, &out, &errOut); code != cli.ExitOK && code != cli.ExitInvalid {
+		return nil, errors.Errorf("kspec check exited %d: %s", code, errOut.String())
+	}
+	var rep report.Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		return nil, errors.Wrap(err, "cannot decode kspec check's JSON")
+	}
+	if len(rep.InputErrors) > 0 {
+		return nil, errors.Errorf("kspec check could not read %d documents, the first: %+v", len(rep.InputErrors), rep.InputErrors[0])
+	}
+	return &rep, nil
 }

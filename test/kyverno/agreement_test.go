@@ -41,11 +41,11 @@ import (
 	"sigs.k8s.io/yaml"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
-	"github.com/kspec-io/kspec/internal/cli"
 	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/render"
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/validate"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 // now is the clock of every run: each example exemption is live then.
@@ -200,22 +200,11 @@ func compare(t *testing.T, set *rules.Set, objects []object, want map[string]exp
 // kspecCheck runs kspec check on the corpus and reads its JSON.
 func kspecCheck(t *testing.T, spec string) verdicts {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code := cli.Run([]string{"check", "-f", spec, "--now", now, "-o", "json", corpus}, nil, &out, &errOut)
-	require.Contains(t, []int{cli.ExitOK, cli.ExitInvalid}, code, errOut.String())
-	var rep struct {
-		Results []struct {
-			Rule   string          `json:"rule"`
-			Status string          `json:"status"`
-			Object rules.ObjectRef `json:"object"`
-		} `json:"results"`
-		InputErrors []any `json:"inputErrors"`
-	}
-	require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
-	require.Empty(t, rep.InputErrors)
+	rep, err := harness.Check(spec, now, corpus)
+	require.NoError(t, err)
 	got := verdicts{}
 	for _, r := range rep.Results {
-		got.set(r.Object.String(), r.Rule, strings.ToLower(r.Status))
+		got.set(r.Object.String(), r.Rule, strings.ToLower(string(r.Status)))
 	}
 	return got
 }

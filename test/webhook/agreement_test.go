@@ -37,9 +37,9 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	clocktesting "k8s.io/utils/clock/testing"
 
-	"github.com/kspec-io/kspec/internal/cli"
 	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/rules"
+	"github.com/kspec-io/kspec/test/harness"
 	"github.com/kspec-io/kspec/webhook"
 )
 
@@ -99,25 +99,14 @@ func (o outcome) sorted() outcome {
 // failed and errored rules, and how many verdicts it gave each.
 func checkOutcomes(t *testing.T, spec, now string) (map[string]outcome, map[string]int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code := cli.Run([]string{"check", "-f", spec, "--now", now, "-o", "json", corpus}, nil, &out, &errOut)
-	require.Contains(t, []int{cli.ExitOK, cli.ExitInvalid}, code, errOut.String())
-	var rep struct {
-		Results []struct {
-			Rule   string          `json:"rule"`
-			Status string          `json:"status"`
-			Object rules.ObjectRef `json:"object"`
-		} `json:"results"`
-		InputErrors []any `json:"inputErrors"`
-	}
-	require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
-	require.Empty(t, rep.InputErrors)
+	rep, err := harness.Check(spec, now, corpus)
+	require.NoError(t, err)
 	got, n := map[string]outcome{}, map[string]int{}
 	for _, r := range rep.Results {
 		k := r.Object.String()
 		n[k]++
 		o := got[k]
-		switch strings.ToLower(r.Status) {
+		switch strings.ToLower(string(r.Status)) {
 		case "fail":
 			o.failed = append(o.failed, r.Rule)
 		case "error":
