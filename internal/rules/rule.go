@@ -73,10 +73,6 @@ var (
 	KindClusterRole           = Kind{"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false}
 )
 
-// PodKinds are the kinds that are or carry a pod spec: Pod and every pod
-// controller. The slice is the caller's.
-func PodKinds() []Kind { return slices.Clone(podKinds) }
-
 // IsPodKind reports whether objects of the kind are or carry a pod spec.
 func IsPodKind(k Kind) bool { return slices.Contains(podKinds, k) }
 
