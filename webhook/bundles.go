@@ -78,6 +78,7 @@ type Bundles struct {
 
 	mu       sync.Mutex
 	bundles  map[string]bundle
+	specs    map[string]bool // the spec names of the sets in force
 	snapshot atomic.Pointer[[]*rules.Set]
 }
 
@@ -175,12 +176,22 @@ func (b *Bundles) update(key string, f func(*bundle) bool) {
 	}
 	slices.Sort(keys)
 	sets := make([]*rules.Set, 0, len(keys))
+	specs := map[string]bool{}
 	for _, k := range keys {
 		if s := b.bundles[k].set; s != nil {
 			sets = append(sets, s)
+			specs[s.String()] = true
 		}
 	}
 	b.snapshot.Store(&sets)
+	// Series of specs no longer in force go: teams write bundles, and
+	// their names must not pile up in the webhook's memory.
+	for name := range b.specs {
+		if !specs[name] && b.Metrics != nil {
+			b.Metrics.forget(name)
+		}
+	}
+	b.specs = specs
 	if b.Metrics != nil {
 		b.Metrics.Bundles.Set(float64(len(sets)))
 		b.Metrics.BundlesInvalid.Set(float64(invalid))

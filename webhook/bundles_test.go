@@ -57,9 +57,13 @@ func TestLoadDir(t *testing.T) {
 	require.Error(t, b.LoadDir(context.Background(), dir), "still bad")
 	assert.InDelta(t, 1, testutil.ToFloat64(m.BundleErrors.WithLabelValues("dir")), 0, "one error per bad version, not per poll")
 
+	m.Verdicts.WithLabelValues("a", "enforce", "denied").Inc()
+	m.ExemptionsUsed.WithLabelValues("a", "legacy").Inc()
 	require.NoError(t, os.Remove(filepath.Join(dir, "a.yaml")))
 	require.NoError(t, b.LoadDir(context.Background(), dir))
 	assert.Empty(t, b.Sets(), "a removed file stops applying")
+	assert.Zero(t, testutil.CollectAndCount(m.Verdicts), "a spec no longer in force leaves no series")
+	assert.Zero(t, testutil.CollectAndCount(m.ExemptionsUsed))
 	assert.InDelta(t, 0, testutil.ToFloat64(m.BundlesInvalid), 0)
 }
 

@@ -107,6 +107,12 @@ func NewMetrics(r prometheus.Registerer) *Metrics {
 	return m
 }
 
+// forget drops the series of a spec no longer in force.
+func (m *Metrics) forget(spec string) {
+	m.Verdicts.DeletePartialMatch(prometheus.Labels{"spec": spec})
+	m.ExemptionsUsed.DeletePartialMatch(prometheus.Labels{"spec": spec})
+}
+
 // breakerChanged records a breaker's new state.
 func (m *Metrics) breakerChanged(s breaker.State) {
 	m.BreakerState.Set(float64(s))
