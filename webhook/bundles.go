@@ -97,22 +97,23 @@ func (b *Bundles) Put(key string, set *rules.Set) {
 
 // load compiles data as key's bundle unless it is the version already
 // read: a directory poll or an informer resync recompiles nothing, and
-// changes no generation. confine is CompileBundle's.
-func (b *Bundles) load(ctx context.Context, key, origin, source string, data []byte, confine string) error {
+// changes no generation. confine is CompileBundle's. fresh reports
+// whether data was a new version.
+func (b *Bundles) load(ctx context.Context, key, origin, source string, data []byte, confine string) (fresh bool, err error) {
 	sum := sha256.Sum256(append([]byte(confine+"\x00"), data...))
 	b.mu.Lock()
 	bd, known := b.bundles[key]
 	b.mu.Unlock()
 	if known && bd.source == sum {
-		return bd.err
+		return false, bd.err
 	}
 	set, err := CompileBundle(ctx, source, data, confine)
 	if err != nil {
 		b.fail(key, origin, sum, err)
-		return err
+		return true, err
 	}
 	b.update(key, func(bd *bundle) bool { bd.set, bd.err, bd.source = set, nil, sum; return true })
-	return nil
+	return true, nil
 }
 
 // Fail records that key's latest version is bad; its last good set stays.
@@ -222,7 +223,7 @@ func (b *Bundles) LoadDir(ctx context.Context, dir string) error {
 		if err != nil {
 			b.Fail(key, "dir", err)
 		} else {
-			err = b.load(ctx, key, "dir", path, data, "")
+			_, err = b.load(ctx, key, "dir", path, data, "")
 		}
 		if err != nil {
 			bad = append(bad, err.Error())
@@ -314,9 +315,8 @@ func (c *ConfigMapSource) apply(ctx context.Context, o any) {
 		c.event(ctx, cm, err)
 		return
 	}
-	before := c.Bundles.Err(key)
-	if err := c.Bundles.load(ctx, key, "configmap", cm.Namespace+"/"+cm.Name+"/"+BundleKey, []byte(data), confine); err != nil && err != before {
-		c.event(ctx, cm, err)
+	if fresh, err := c.Bundles.load(ctx, key, "configmap", cm.Namespace+"/"+cm.Name+"/"+BundleKey, []byte(data), confine); fresh && err != nil {
+		c.event(ctx, cm, err) // once per bad version
 	}
 }
 
