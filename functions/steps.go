@@ -18,11 +18,14 @@ package functions
 
 import (
 	fnv1beta1 "github.com/kspec-io/kspec/apis/fn/v1beta1"
+	"github.com/kspec-io/kspec/functions/policies"
 	"github.com/kspec-io/kspec/functions/step"
 )
 
 // Steps are the steps function-kspec serves, by the Input's step name. Each
 // step package adds itself here.
 func Steps() map[fnv1beta1.Step]step.Step {
-	return map[fnv1beta1.Step]step.Step{}
+	return map[fnv1beta1.Step]step.Step{
+		fnv1beta1.StepPolicies: policies.New(),
+	}
 }
