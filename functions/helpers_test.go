@@ -206,3 +206,5 @@ func kyvernoCRDs(names ...string) map[string][]*unstructured.Unstructured {
 }
 
 var _ = resource.ReadyTrue
+
+func nopLogger() logging.Logger { return logging.NewNopLogger() }
