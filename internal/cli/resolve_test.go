@@ -149,7 +149,7 @@ func TestValidateResolves(t *testing.T) {
 	got := map[string][]string{}
 	for _, d := range sum.Documents {
 		for _, p := range d.Problems {
-			got[d.Name] = append(got[d.Name], p.Position.String()+" "+p.Field+": "+p.Message)
+			got[d.Name] = append(got[d.Name], p.String()+" "+p.Field+": "+p.Message)
 		}
 	}
 	assert.Equal(t, map[string][]string{
