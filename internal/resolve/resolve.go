@@ -29,6 +29,8 @@ package resolve
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -36,6 +38,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/utils/lru"
 
 	"github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/rules"
@@ -261,10 +264,25 @@ func (r *resolver) base(ctx context.Context, name string, chain []string, p *fie
 	return b, nil
 }
 
+// checked caches what check returns for a combined spec, by its content:
+// validating with the API schema costs milliseconds, and a composition
+// function resolves the same specification on every reconcile.
+var checked = lru.New(128)
+
 // check validates a resolved spec exactly as a hand-written one: the
 // API's schema (with its defaults, which it applies) and then
 // specification.FromUnstructured's semantic checks.
 func check(ctx context.Context, s rules.Spec) (rules.Spec, field.ErrorList) {
+	b, err := json.Marshal(s.Spec)
+	if err != nil {
+		return rules.Spec{}, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}
+	}
+	key := sha256.Sum256(append([]byte(s.Namespace+"/"+s.Name+"\n"), b...))
+	if v, ok := checked.Get(key); ok {
+		out := v.(rules.Spec) //nolint:forcetypeassert // Only check adds entries.
+		out.Spec = *out.Spec.DeepCopy()
+		return out, nil
+	}
 	u, err := specification.ToUnstructured(s)
 	if err != nil {
 		return rules.Spec{}, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}
@@ -284,6 +302,9 @@ func check(ctx context.Context, s rules.Spec) (rules.Spec, field.ErrorList) {
 	case err != nil:
 		return rules.Spec{}, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}
 	}
+	cached := out
+	cached.Spec = *out.Spec.DeepCopy()
+	checked.Add(key, cached)
 	return out, nil
 }
 

@@ -18,6 +18,8 @@ package resolve
 
 import (
 	"context"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -259,5 +261,28 @@ func TestTemplateFilesChecked(t *testing.T) {
 			_, err := readTemplates(fstest.MapFS{"templates/x.yaml": {Data: []byte(data)}})
 			assert.Error(t, err)
 		})
+	}
+}
+
+// TestTemplatesDocumented: docs/resolution.md has a section per template
+// and a row per parameter, with its default.
+func TestTemplatesDocumented(t *testing.T) {
+	b, err := os.ReadFile("../../docs/resolution.md")
+	require.NoError(t, err)
+	doc := string(b)
+	for _, tpl := range Templates() {
+		i := strings.Index(doc, "\n### "+tpl.Name+"\n")
+		require.GreaterOrEqual(t, i, 0, "no section for template %s", tpl.Name)
+		section := doc[i+1:]
+		if j := strings.Index(section[4:], "\n### "); j >= 0 {
+			section = section[:j+4]
+		}
+		for _, p := range tpl.Parameters {
+			def := p.Default
+			if def == "" {
+				def = "(empty)"
+			}
+			assert.Regexp(t, `\n\| `+p.Name+` \| [^|]+ \| `+regexp.QuoteMeta(def)+` \|`, section, "template %s: no row for parameter %s with default %s", tpl.Name, p.Name, def)
+		}
 	}
 }
