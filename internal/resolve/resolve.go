@@ -120,10 +120,11 @@ func (e *Error) Error() string {
 // a key repeated under append, or an invalid combination; the Source's
 // own errors, wrapped.
 func Resolve(ctx context.Context, spec rules.Spec, src Source) (rules.Spec, error) {
-	spec.Spec = *spec.Spec.DeepCopy()
 	if spec.Spec.PolicyTemplate == nil && spec.Spec.BasedOn == nil {
+		spec.Spec = *spec.Spec.DeepCopy()
 		return spec, nil
 	}
+	// Otherwise the result is check's, which shares nothing with its input.
 	r := &resolver{src: src, done: map[string]*resolved{}, missing: map[string]bool{}}
 	out, err := r.resolve(ctx, spec, []string{display(spec)})
 	if err != nil {
@@ -220,8 +221,7 @@ func (r *resolver) resolve(ctx context.Context, s rules.Spec, chain []string) (*
 	if len(errs) > 0 {
 		return nil, fail(errs...)
 	}
-	s.Spec = *s.Spec.DeepCopy()
-	s.Spec.Requirements = reqs
+	s.Spec.Requirements = reqs // s is a copy; its pointers are only read
 	s.Spec.PolicyTemplate, s.Spec.BasedOn = nil, nil
 	spec, errs := check(ctx, s)
 	if len(errs) > 0 {
@@ -255,7 +255,6 @@ func (r *resolver) base(ctx context.Context, name string, chain []string, p *fie
 	case s.Claim():
 		return nil, &Error{Chain: chain[:len(chain)-1], Errors: field.ErrorList{field.Invalid(p, name, fmt.Sprintf("%s is the claim %s/%s: only a ClusterSpecification can be a base", name, s.Namespace, s.Name))}}
 	}
-	s.Spec = *s.Spec.DeepCopy()
 	b, err := r.resolve(ctx, s, chain)
 	if err != nil || b == nil {
 		return nil, err
