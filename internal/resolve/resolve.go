@@ -185,8 +185,12 @@ func (r *resolver) resolve(ctx context.Context, s rules.Spec, chain []string) (*
 		if level := len(chain) - 1; level >= MaxDepth {
 			return nil, fail(field.Invalid(bp.Child("specifications").Index(0), b.Specifications[0], fmt.Sprintf("basedOn is nested more than the limit of %d levels: %s", MaxDepth, strings.Join(append(slices.Clone(chain), b.Specifications[0]), " -> "))))
 		}
-		if b.MergeStrategy != "" {
+		switch b.MergeStrategy {
+		case "":
+		case v1alpha1.MergeStrategyMerge, v1alpha1.MergeStrategyOverride, v1alpha1.MergeStrategyAppend:
 			strategy = b.MergeStrategy
+		default:
+			return nil, fail(field.NotSupported(bp.Child("mergeStrategy"), b.MergeStrategy, []v1alpha1.MergeStrategy{v1alpha1.MergeStrategyMerge, v1alpha1.MergeStrategyOverride, v1alpha1.MergeStrategyAppend}))
 		}
 		missing := false
 		for i, name := range b.Specifications {
