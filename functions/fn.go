@@ -51,6 +51,7 @@ type Function struct {
 	sets     cache[*rules.Set]
 	resolved cache[rules.Spec]
 	objects  conversionCache
+	prepared cache[*preparation]
 }
 
 // An Option configures a Function.
