@@ -331,6 +331,13 @@ func toUnstructured(o step.Object) (*unstructured.Unstructured, error) {
 	if o.Resource == nil {
 		return nil, errors.New("no resource")
 	}
+	if u, ok := o.Resource.(*unstructured.Unstructured); ok && u.Object["status"] == nil && !hasCreationTimestamp(u) {
+		// Already plain: read as it is, never modified.
+		if u.GetAPIVersion() == "" || u.GetKind() == "" || u.GetName() == "" {
+			return nil, errors.New("apiVersion, kind and metadata.name are required")
+		}
+		return u, nil
+	}
 	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o.Resource)
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot convert")
@@ -344,6 +351,12 @@ func toUnstructured(o step.Object) (*unstructured.Unstructured, error) {
 		return nil, errors.New("apiVersion, kind and metadata.name are required")
 	}
 	return u, nil
+}
+
+func hasCreationTimestamp(u *unstructured.Unstructured) bool {
+	md, _ := u.Object["metadata"].(map[string]any)
+	_, ok := md["creationTimestamp"]
+	return ok
 }
 
 // wrap puts an object for a remote target into a provider-kubernetes
