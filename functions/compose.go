@@ -60,10 +60,32 @@ type composition struct {
 	shared    *conversionCache
 }
 
-// A converted object: its content as a map and as a protobuf Struct.
+// A converted object: its content as a map and as a protobuf Struct, and
+// the provider-kubernetes Objects wrapping it, by wrapKey.
 type converted struct {
-	u *unstructured.Unstructured
-	s *structpb.Struct
+	u        *unstructured.Unstructured
+	s        *structpb.Struct
+	wrappers sync.Map
+}
+
+// wrapKey is everything a wrapper depends on besides the object.
+func wrapKey(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object) string {
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%t", xr.Name, s, o.Name, t.Namespace, t.Name, t.ProviderConfig, o.ObserveOnly)
+}
+
+// wrapped returns the wrapper of a converted object for a target, built
+// once.
+func (cv *converted) wrapped(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object) (*structpb.Struct, error) {
+	k := wrapKey(xr, s, t, o)
+	if w, ok := cv.wrappers.Load(k); ok {
+		return w.(*structpb.Struct), nil
+	}
+	w, err := wrap(xr, s, t, o, cv.s)
+	if err != nil {
+		return nil, err
+	}
+	cv.wrappers.Store(k, w)
+	return w, nil
 }
 
 // add takes in every target's output and the summary.
@@ -113,7 +135,7 @@ func (c *composition) addTarget(t step.Target, out *step.Output) error {
 		}
 		s := cv.s
 		if !t.Local {
-			if s, err = wrap(c.xr, c.step, t, o, cv.s); err != nil {
+			if s, err = cv.wrapped(c.xr, c.step, t, o); err != nil {
 				return errors.Wrapf(err, "step %s: %s for %s", c.step, describeObject(o), t)
 			}
 			wrapped = true
