@@ -75,17 +75,14 @@ func wrapKey(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object) string 
 
 // wrapped returns the wrapper of a converted object for a target, built
 // once.
-func (cv *converted) wrapped(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object) (*structpb.Struct, error) {
+func (cv *converted) wrapped(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object) *structpb.Struct {
 	k := wrapKey(xr, s, t, o)
 	if w, ok := cv.wrappers.Load(k); ok {
-		return w.(*structpb.Struct), nil
+		return w.(*structpb.Struct)
 	}
-	w, err := wrap(xr, s, t, o, cv.s)
-	if err != nil {
-		return nil, err
-	}
+	w := wrap(xr, s, t, o, cv.s)
 	cv.wrappers.Store(k, w)
-	return w, nil
+	return w
 }
 
 // add takes in every target's output and the summary.
@@ -135,9 +132,7 @@ func (c *composition) addTarget(t step.Target, out *step.Output) error {
 		}
 		s := cv.s
 		if !t.Local {
-			if s, err = cv.wrapped(c.xr, c.step, t, o); err != nil {
-				return errors.Wrapf(err, "step %s: %s for %s", c.step, describeObject(o), t)
-			}
+			s = cv.wrapped(c.xr, c.step, t, o)
 			wrapped = true
 		}
 		if err := c.compose(step.ComposedName(c.step, t, o.Name), s, o.Ready); err != nil {
@@ -384,7 +379,7 @@ func hasCreationTimestamp(u *unstructured.Unstructured) bool {
 // wrap puts an object for a remote target into a provider-kubernetes
 // Object in the target's namespace, using the target's ProviderConfig. The
 // manifest is shared, not copied: nothing modifies it.
-func wrap(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object, manifest *structpb.Struct) (*structpb.Struct, error) {
+func wrap(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object, manifest *structpb.Struct) *structpb.Struct {
 	str := structpb.NewStringValue
 	obj := func(f map[string]*structpb.Value) *structpb.Value {
 		return structpb.NewStructValue(&structpb.Struct{Fields: f})
@@ -409,7 +404,7 @@ func wrap(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object, manifest *
 			}),
 		}),
 		"spec": obj(spec),
-	}}, nil
+	}}
 }
 
 // objectName is a DNS label (at most 63 characters) made of the parts,
