@@ -85,7 +85,12 @@ type Error struct {
 	// Errors are the problems, at paths of the specification at fault
 	// (of the combined one when Combined is set).
 	Errors field.ErrorList
+	// Err is the Source's error when reading a base failed.
+	Err error
 }
+
+// Unwrap returns the Source's error, if any.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	var b strings.Builder
@@ -117,8 +122,8 @@ func (e *Error) Error() string {
 // Errors: *MissingError when bases are not in the Source (every one found
 // missing so far); *Error for an unknown template or parameter, a bad
 // parameter value, a cycle, bases deeper than MaxDepth, bases on a claim,
-// a key repeated under append, or an invalid combination; the Source's
-// own errors, wrapped.
+// a key repeated under append, an invalid combination, or a Source
+// error (which the *Error wraps).
 func Resolve(ctx context.Context, spec rules.Spec, src Source) (rules.Spec, error) {
 	if spec.Spec.PolicyTemplate == nil && spec.Spec.BasedOn == nil {
 		spec.Spec = *spec.Spec.DeepCopy()
@@ -255,7 +260,7 @@ func (r *resolver) base(ctx context.Context, name string, chain []string, p *fie
 		r.missing[name] = true
 		return nil, nil
 	case err != nil:
-		return nil, fmt.Errorf("cannot read base %s (%s): %w", name, strings.Join(chain, " -> "), err)
+		return nil, &Error{Chain: chain[:len(chain)-1], Errors: field.ErrorList{field.Invalid(p, name, "cannot read base: "+err.Error())}, Err: err}
 	case s.Claim():
 		return nil, &Error{Chain: chain[:len(chain)-1], Errors: field.ErrorList{field.Invalid(p, name, fmt.Sprintf("%s is the claim %s/%s: only a ClusterSpecification can be a base", name, s.Namespace, s.Name))}}
 	}

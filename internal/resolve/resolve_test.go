@@ -197,7 +197,7 @@ func TestResolveErrors(t *testing.T) {
 		boom := errors.New("connection refused")
 		_, err := Resolve(ctx, spec("a", "", "b"), sourceFunc(func(context.Context, string) (rules.Spec, error) { return rules.Spec{}, boom }))
 		require.ErrorIs(t, err, boom)
-		assert.ErrorContains(t, err, "cannot read base b (a -> b)")
+		assert.EqualError(t, err, `cannot resolve specification a: spec.basedOn.specifications[0]: Invalid value: "b": cannot read base: connection refused`)
 		var me *MissingError
 		assert.False(t, errors.As(err, &me))
 	})
@@ -296,4 +296,32 @@ type sourceFunc func(context.Context, string) (rules.Spec, error)
 
 func (f sourceFunc) Specification(ctx context.Context, name string) (rules.Spec, error) {
 	return f(ctx, name)
+}
+
+// TestResolveConcurrently: a function serves requests in parallel; the
+// caches and the Source are shared (run with -race).
+func TestResolveConcurrently(t *testing.T) {
+	ctx := context.Background()
+	comprehensive, src := example(t, "comprehensive"), Specs(example(t, "strict"))
+	want, err := Resolve(ctx, comprehensive, src)
+	require.NoError(t, err)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := Resolve(ctx, comprehensive, src)
+			if err == nil && !assert.ObjectsAreEqual(want, got) {
+				err = errors.New("a concurrent resolution differs")
+			}
+			if err == nil { // results are the caller's to change
+				got.Spec.Workloads.Images.AllowedRegistries[0] = "changed.example"
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+	again, err := Resolve(ctx, comprehensive, src)
+	require.NoError(t, err)
+	assert.Equal(t, want, again)
 }
