@@ -188,7 +188,7 @@ func (r *resolver) resolve(ctx context.Context, s rules.Spec, chain []string) (*
 			return nil, fail(field.Forbidden(bp, "a claim cannot be based on other specifications: it resolves against its own requirements only, and the platform's specifications already apply beside it, whatever the claim says; use a policyTemplate or state the requirements"))
 		}
 		if level := len(chain) - 1; level >= MaxDepth {
-			return nil, fail(field.Invalid(bp.Child("specifications").Index(0), b.Specifications[0], fmt.Sprintf("basedOn is nested more than the limit of %d levels: %s", MaxDepth, strings.Join(append(slices.Clone(chain), b.Specifications[0]), " -> "))))
+			return nil, fail(field.Invalid(bp.Child("specifications").Index(0), b.Specifications[0], fmt.Sprintf("basedOn is nested %d levels deep, more than the limit of %d: %s", level+1, MaxDepth, strings.Join(append(slices.Clone(chain), b.Specifications[0]), " -> "))))
 		}
 		switch b.MergeStrategy {
 		case "":

@@ -207,7 +207,7 @@ func TestResolveErrors(t *testing.T) {
 		require.NoError(t, err, "%d levels are allowed", MaxDepth)
 		_, err = Resolve(ctx, spec("l0", "", "l1"), Specs(deep(MaxDepth)...))
 		re := chainOf(t, err)
-		assert.ErrorContains(t, err, "more than the limit of 5 levels: l0 -> l1 -> l2 -> l3 -> l4 -> l5 -> l6")
+		assert.EqualError(t, err, `cannot resolve base l5 (l0 -> l1 -> l2 -> l3 -> l4 -> l5): spec.basedOn.specifications[0]: Invalid value: "l6": basedOn is nested 6 levels deep, more than the limit of 5: l0 -> l1 -> l2 -> l3 -> l4 -> l5 -> l6`)
 		assert.Equal(t, "l5", re.Chain[len(re.Chain)-1])
 	})
 
