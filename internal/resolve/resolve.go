@@ -130,7 +130,7 @@ func Resolve(ctx context.Context, spec rules.Spec, src Source) (rules.Spec, erro
 		return spec, nil
 	}
 	// Otherwise the result is check's, which shares nothing with its input.
-	r := &resolver{src: src, done: map[string]*resolved{}, missing: map[string]bool{}}
+	r := &resolver{src: src, done: map[string]*resolved{}, missing: map[string]bool{}, incomplete: map[string]bool{}}
 	out, err := r.resolve(ctx, spec, []string{display(spec)})
 	if err != nil {
 		return rules.Spec{}, err
@@ -146,8 +146,9 @@ type resolver struct {
 	src Source
 	// done holds the resolved bases by name.
 	done map[string]*resolved
-	// missing are the bases the source does not have.
-	missing map[string]bool
+	// missing are the bases the source does not have; incomplete, those
+	// with a missing base below them.
+	missing, incomplete map[string]bool
 }
 
 // A resolved specification, and the longest basedOn chain below it (its
@@ -251,7 +252,7 @@ func (r *resolver) base(ctx context.Context, name string, chain []string, p *fie
 	if b, ok := r.done[name]; ok {
 		return b, nil
 	}
-	if r.missing[name] {
+	if r.missing[name] || r.incomplete[name] {
 		return nil, nil
 	}
 	s, err := r.src.Specification(ctx, name)
@@ -265,8 +266,12 @@ func (r *resolver) base(ctx context.Context, name string, chain []string, p *fie
 		return nil, &Error{Chain: chain[:len(chain)-1], Errors: field.ErrorList{field.Invalid(p, name, fmt.Sprintf("%s is the claim %s/%s: only a ClusterSpecification can be a base", name, s.Namespace, s.Name))}}
 	}
 	b, err := r.resolve(ctx, s, chain)
-	if err != nil || b == nil {
+	if err != nil {
 		return nil, err
+	}
+	if b == nil {
+		r.incomplete[name] = true
+		return nil, nil
 	}
 	r.done[name] = b
 	return b, nil

@@ -193,6 +193,16 @@ func TestResolveErrors(t *testing.T) {
 		assert.EqualError(t, err, "base specifications w, y, z not found")
 	})
 
+	t.Run("MissingReadOnce", func(t *testing.T) {
+		// b and c both lead to d, whose base m is missing: d is read once.
+		src := &countingSource{Source: Specs(spec("b", "", "d"), spec("c", "", "d"), spec("d", "", "m")), reads: map[string]int{}}
+		_, err := Resolve(ctx, spec("a", "", "b", "c"), src)
+		var me *MissingError
+		require.ErrorAs(t, err, &me)
+		assert.Equal(t, []string{"m"}, me.Names)
+		assert.Equal(t, map[string]int{"b": 1, "c": 1, "d": 1, "m": 1}, src.reads)
+	})
+
 	t.Run("SourceError", func(t *testing.T) {
 		boom := errors.New("connection refused")
 		_, err := Resolve(ctx, spec("a", "", "b"), sourceFunc(func(context.Context, string) (rules.Spec, error) { return rules.Spec{}, boom }))
