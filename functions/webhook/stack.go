@@ -107,7 +107,7 @@ func Stack(spec rules.Spec, set *rules.Set, namespace string) ([]client.Object, 
 	}
 	n := NamesFor(spec.Name, namespace)
 	s := Settings(spec.Spec.Webhook)
-	labels := stackLabels(spec.Name, n)
+	labels := Labels(spec.Name, n)
 	return []client.Object{
 		namespaceObject(n),
 		serviceAccount(n, labels),
@@ -128,7 +128,9 @@ func selector(n Names) map[string]string {
 	}
 }
 
-func stackLabels(spec string, n Names) map[string]string {
+// Labels are the labels of every object of a spec's stack, the
+// certificates step's included.
+func Labels(spec string, n Names) map[string]string {
 	l := selector(n)
 	l["app.kubernetes.io/managed-by"] = "kspec"
 	l["app.kubernetes.io/component"] = "admission-webhook"
