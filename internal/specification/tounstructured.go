@@ -21,6 +21,7 @@ import (
 
 	"github.com/pkg/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	"github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/rules"
@@ -34,8 +35,10 @@ func ToUnstructured(s rules.Spec) (*unstructured.Unstructured, error) {
 	if err != nil {
 		return nil, errors.Wrapf(err, "cannot encode specification %s", s.Name)
 	}
+	// Integers must decode as int64, as the API server's do: the schema's
+	// CEL rules refuse float64.
 	spec := map[string]any{}
-	if err := json.Unmarshal(b, &spec); err != nil {
+	if err := utiljson.Unmarshal(b, &spec); err != nil {
 		return nil, errors.Wrapf(err, "cannot decode specification %s", s.Name)
 	}
 	u := &unstructured.Unstructured{Object: map[string]any{"spec": spec}}
