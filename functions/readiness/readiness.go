@@ -358,3 +358,19 @@ func admissionPolicy(u *unstructured.Unstructured) (Verdict, error) {
 	}
 	return notReady("type checking warns: %s", strings.Join(warnings, "; ")), nil
 }
+
+// A Condition is one entry of an object's status.conditions.
+type Condition struct{ Type, Status, Reason, Message string }
+
+// FindCondition returns the condition of type typ in u's
+// status.conditions; found is false when there is none. An error says
+// which part of the conditions is malformed.
+func FindCondition(u *unstructured.Unstructured, typ string) (c Condition, found bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			c, found, err = Condition{}, false, errors.Errorf(".status.conditions: %v", p)
+		}
+	}()
+	x, found, err := condition(u, typ)
+	return Condition{Type: x.typ, Status: x.status, Reason: x.reason, Message: x.message}, found, err
+}
