@@ -20,6 +20,7 @@ import (
 	"fmt"
 
 	"github.com/pkg/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
@@ -138,6 +139,9 @@ func observation(u *unstructured.Unstructured) (providerv1alpha1.ComplianceScanO
 	}
 	if err := fromUnstructured(m, &obs); err != nil {
 		return obs, errors.Wrap(err, ".status.atProvider")
+	}
+	if obs.LastScanTime != nil {
+		obs.LastScanTime = &metav1.Time{Time: obs.LastScanTime.UTC()}
 	}
 	if obs.Score < 0 || obs.Score > 100 {
 		return obs, errors.Errorf(".status.atProvider.score is %d, not between 0 and 100", obs.Score)
