@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package functions is function-kspec: RunFunction reads the request once
 // (the composite resource, its resolved and compiled specification, the
 // targets, the clock), runs the step the Input names for every target

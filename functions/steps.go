@@ -14,13 +14,13 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 package functions
 
 import (
 	fnv1beta1 "github.com/kspec-io/kspec/apis/fn/v1beta1"
 	"github.com/kspec-io/kspec/functions/certificates"
 	"github.com/kspec-io/kspec/functions/compliance"
+	"github.com/kspec-io/kspec/functions/policies"
 	"github.com/kspec-io/kspec/functions/step"
 	"github.com/kspec-io/kspec/functions/webhook"
 )
@@ -29,6 +29,7 @@ import (
 // step package adds itself here.
 func Steps() map[fnv1beta1.Step]step.Step {
 	return map[fnv1beta1.Step]step.Step{
+		fnv1beta1.StepPolicies:     policies.New(),
 		fnv1beta1.StepCertificates: certificates.Step{},
 		fnv1beta1.StepWebhook:      webhook.Step{},
 		fnv1beta1.StepCompliance:   compliance.Step{},

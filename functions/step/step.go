@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package step is the contract between function-kspec's dispatcher and its
 // steps (policies, certificates, webhook, compliance).
 //
