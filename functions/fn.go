@@ -37,6 +37,7 @@ import (
 
 	fnv1beta1 "github.com/kspec-io/kspec/apis/fn/v1beta1"
 	"github.com/kspec-io/kspec/functions/step"
+	"github.com/kspec-io/kspec/internal/rules"
 )
 
 // Function is function-kspec.
@@ -47,6 +48,9 @@ type Function struct {
 	now   func() time.Time
 	steps map[fnv1beta1.Step]step.Step
 	ttl   time.Duration
+	sets     cache[*rules.Set]
+	resolved cache[rules.Spec]
+	objects  conversionCache
 }
 
 // An Option configures a Function.

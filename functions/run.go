@@ -68,7 +68,7 @@ func (f *Function) run(ctx context.Context, req *fnv1.RunFunctionRequest) *fnv1.
 		return rsp
 	}
 	reqs := requirements{}
-	spec, pending, err := resolveSpec(ctx, req, spec, reqs)
+	spec, pending, err := f.resolveSpec(ctx, req, spec, reqs)
 	if err != nil {
 		response.Fatal(rsp, err)
 		return rsp
@@ -78,7 +78,7 @@ func (f *Function) run(ctx context.Context, req *fnv1.RunFunctionRequest) *fnv1.
 		reqs.write(rsp)
 		return rsp
 	}
-	set, err := rules.Compile(spec)
+	set, err := f.compile(spec)
 	if err != nil {
 		response.Fatal(rsp, errors.Wrapf(err, "cannot compile %s", describe(spec)))
 		return rsp
@@ -94,25 +94,14 @@ func (f *Function) run(ctx context.Context, req *fnv1.RunFunctionRequest) *fnv1.
 		return rsp
 	}
 
-	observed, err := request.GetObservedComposedResources(req)
-	if err != nil {
-		response.Fatal(rsp, errors.Wrap(err, "cannot read the observed composed resources"))
-		return rsp
-	}
-	required, err := request.GetRequiredResources(req)
-	if err != nil {
-		response.Fatal(rsp, errors.Wrap(err, "cannot read the required resources"))
-		return rsp
-	}
 	sreq := &step.Request{
-		XR:                xr,
-		Spec:              spec,
-		Set:               set,
-		Input:             *in,
-		Now:               now,
-		Targets:           ts.found,
-		ObservedComposed:  observed,
-		RequiredResources: required,
+		XR:      xr,
+		Spec:    spec,
+		Set:     set,
+		Input:   *in,
+		Now:     now,
+		Targets: ts.found,
+		Lazy:    &step.Lazy{Observed: req.GetObserved().GetResources(), Required: req.GetRequiredResources()},
 	}
 
 	outs := make([]step.TargetOutput, 0, len(ts.found))
@@ -135,7 +124,7 @@ func (f *Function) run(ctx context.Context, req *fnv1.RunFunctionRequest) *fnv1.
 		}
 	}
 
-	c := &composition{step: in.Step, xr: xr, targets: ts, reqs: reqs, ttl: ttl(f.ttl, set, now)}
+	c := &composition{step: in.Step, xr: xr, targets: ts, reqs: reqs, ttl: ttl(f.ttl, set, now), shared: &f.objects}
 	c.warnings = append(c.warnings, set.Warnings...)
 	if err := c.add(outs, summary); err != nil {
 		response.Fatal(rsp, err)
