@@ -1,0 +1,360 @@
+/*
+Copyright 2026 The kspec Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package functions
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/request"
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/crossplane/function-sdk-go/response"
+	"github.com/pkg/errors"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	fnv1beta1 "github.com/kspec-io/kspec/apis/fn/v1beta1"
+	"github.com/kspec-io/kspec/functions/step"
+)
+
+// A composition collects what one call composes and says.
+type composition struct {
+	step    fnv1beta1.Step
+	xr      step.XR
+	targets *targetSet
+	reqs    requirements
+	ttl     time.Duration
+
+	desired    map[resource.Name]*resource.DesiredComposed
+	conditions map[string]*step.Condition
+	warnings   []string
+	status     map[string]any
+}
+
+// add takes in every target's output and the summary.
+func (c *composition) add(outs []step.TargetOutput, summary *step.Output) error {
+	c.desired = map[resource.Name]*resource.DesiredComposed{}
+	c.conditions = map[string]*step.Condition{}
+	c.status = map[string]any{}
+	c.targetsCondition()
+
+	var violations []string
+	for _, to := range outs {
+		if c.xr.Claim() {
+			violations = append(violations, confine(c.xr.ClaimNamespace, to)...)
+		}
+	}
+	if len(violations) > 0 {
+		return errors.Errorf("claim %s/%s: step %s would compose beyond the claim's namespace, so nothing is rendered: %s",
+			c.xr.ClaimNamespace, c.xr.ClaimName, c.step, strings.Join(violations, "; "))
+	}
+	for _, to := range outs {
+		if err := c.addTarget(to.Target, to.Output); err != nil {
+			return err
+		}
+	}
+	if summary != nil {
+		c.addSays(summary)
+	}
+	return nil
+}
+
+// addTarget composes one target's objects and takes in what it says.
+func (c *composition) addTarget(t step.Target, out *step.Output) error {
+	dropped := 0
+	wrapped := false
+	for _, o := range out.Objects {
+		if t.Local && o.ObserveOnly {
+			return errors.Errorf("step %s asked to observe %s on the control-plane cluster; a step requires local objects instead (this is a bug)", c.step, describeObject(o))
+		}
+		if !t.Local && (t.ProviderConfig == "" || !t.AllowEnforcement && !o.ObserveOnly) {
+			dropped++
+			continue
+		}
+		u, err := toUnstructured(o)
+		if err != nil {
+			return errors.Wrapf(err, "step %s: %s for %s", c.step, describeObject(o), t)
+		}
+		if !t.Local {
+			u = wrap(c.xr, c.step, t, o, u)
+			wrapped = true
+		}
+		if err := c.compose(step.ComposedName(c.step, t, o.Name), u, o.Ready); err != nil {
+			return err
+		}
+	}
+	switch {
+	case dropped > 0 && t.ProviderConfig == "":
+		c.warnings = append(c.warnings, fmt.Sprintf("%s has no usable credentials for provider-kubernetes, so the %d objects of step %s for it are not composed", t, dropped, c.step))
+	case dropped > 0:
+		c.warnings = append(c.warnings, fmt.Sprintf("%s does not allow enforcement (spec.forProvider.allowEnforcement), so the %d objects of step %s for it are not composed", t, dropped, c.step))
+	}
+	if wrapped {
+		if err := c.compose(resource.Name("kspec/provider-config@"+t.Key()), c.targets.configs[t.Key()], resource.ReadyTrue); err != nil {
+			return err
+		}
+	}
+	for _, o := range out.ControlPlane {
+		u, err := toUnstructured(o)
+		if err != nil {
+			return errors.Wrapf(err, "step %s: %s for %s", c.step, describeObject(o), t)
+		}
+		if err := c.compose(step.ComposedName(c.step, t, o.Name), u, o.Ready); err != nil {
+			return err
+		}
+	}
+	c.addSays(out)
+	return nil
+}
+
+func (c *composition) compose(name resource.Name, u *unstructured.Unstructured, ready resource.Ready) error {
+	if _, dup := c.desired[name]; dup && !strings.HasPrefix(string(name), "kspec/") {
+		return errors.Errorf("step %s composes two objects named %q (this is a bug)", c.step, name)
+	}
+	c.desired[name] = &resource.DesiredComposed{Resource: &composed.Unstructured{Unstructured: *u}, Ready: ready}
+	return nil
+}
+
+// addSays takes in an output's requirements, status, conditions, warnings
+// and TTL.
+func (c *composition) addSays(out *step.Output) {
+	for n, s := range out.Require {
+		c.reqs.add(step.RequirementName(c.step, n), s)
+	}
+	for k, v := range out.Status {
+		c.status[k] = v
+	}
+	for _, cond := range out.Conditions {
+		c.condition(cond)
+	}
+	c.warnings = append(c.warnings, out.Warnings...)
+	if out.TTL > 0 && out.TTL < c.ttl {
+		c.ttl = clampTTL(out.TTL)
+	}
+}
+
+// condition merges a condition with one of the same type: the worse status
+// wins (False, then Unknown, then True) with its reason; messages join.
+func (c *composition) condition(n step.Condition) {
+	old, ok := c.conditions[n.Type]
+	if !ok {
+		c.conditions[n.Type] = &n
+		return
+	}
+	rank := map[step.ConditionStatus]int{step.ConditionFalse: 0, step.ConditionUnknown: 1, step.ConditionTrue: 2}
+	if rank[n.Status] < rank[old.Status] {
+		old.Status, old.Reason = n.Status, n.Reason
+	}
+	if n.Message != "" && !strings.Contains(old.Message, n.Message) {
+		if old.Message != "" {
+			old.Message += "; "
+		}
+		old.Message += n.Message
+	}
+}
+
+// targetsCondition says whether every target is there and ready.
+func (c *composition) targetsCondition() {
+	if len(c.targets.problems) == 0 {
+		msg := "the specification targets the control-plane cluster"
+		if n := len(c.targets.found); n > 0 && !c.targets.found[0].Local {
+			msg = fmt.Sprintf("all %d ClusterTargets are ready", n)
+		}
+		c.condition(step.Condition{Type: ConditionTargetsReady, Status: step.ConditionTrue, Reason: "Available", Message: msg})
+		return
+	}
+	c.condition(step.Condition{Type: ConditionTargetsReady, Status: step.ConditionFalse, Reason: "Unavailable", Message: strings.Join(c.targets.problems, "; ")})
+	c.warnings = append(c.warnings, c.targets.problems...)
+}
+
+// write puts the composition into the response, keeping what earlier
+// pipeline steps desired.
+func (c *composition) write(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse) error {
+	desired, err := request.GetDesiredComposedResources(req)
+	if err != nil {
+		return errors.Wrap(err, "cannot read the desired composed resources")
+	}
+	for n, d := range c.desired {
+		desired[n] = d
+	}
+	if err := response.SetDesiredComposedResources(rsp, desired); err != nil {
+		return errors.Wrap(err, "cannot set the desired composed resources")
+	}
+	if len(c.status) > 0 {
+		dxr, err := request.GetDesiredCompositeResource(req)
+		if err != nil {
+			return errors.Wrap(err, "cannot read the desired composite resource")
+		}
+		for _, k := range sortedKeys(c.status) {
+			if err := dxr.Resource.SetValue("status."+k, c.status[k]); err != nil {
+				return errors.Wrapf(err, "cannot set status.%s", k)
+			}
+		}
+		if err := response.SetDesiredCompositeResource(rsp, dxr); err != nil {
+			return errors.Wrap(err, "cannot set the desired composite resource")
+		}
+	}
+	for _, t := range sortedKeys(c.conditions) {
+		cond := c.conditions[t]
+		var o *response.ConditionOption
+		switch cond.Status {
+		case step.ConditionTrue:
+			o = response.ConditionTrue(rsp, cond.Type, cond.Reason)
+		case step.ConditionFalse:
+			o = response.ConditionFalse(rsp, cond.Type, cond.Reason)
+		default:
+			o = response.ConditionUnknown(rsp, cond.Type, cond.Reason)
+		}
+		o.WithMessage(cond.Message).TargetCompositeAndClaim()
+	}
+	seen := map[string]bool{}
+	for _, w := range c.warnings {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		response.Warning(rsp, errors.New(w)).TargetCompositeAndClaim()
+	}
+	rsp.Meta.Ttl = durationpb.New(c.ttl)
+	c.reqs.write(rsp)
+	return nil
+}
+
+// toUnstructured converts a step's object, without the empty status and
+// creation timestamp typed objects carry.
+func toUnstructured(o step.Object) (*unstructured.Unstructured, error) {
+	if o.Resource == nil {
+		return nil, errors.New("no resource")
+	}
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o.Resource)
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot convert")
+	}
+	u := &unstructured.Unstructured{Object: m}
+	delete(m, "status")
+	if md, ok := m["metadata"].(map[string]any); ok {
+		delete(md, "creationTimestamp")
+	}
+	if u.GetAPIVersion() == "" || u.GetKind() == "" || u.GetName() == "" {
+		return nil, errors.New("apiVersion, kind and metadata.name are required")
+	}
+	return u, nil
+}
+
+// wrap puts an object for a remote target into a provider-kubernetes
+// Object in the target's namespace, using the target's ProviderConfig.
+func wrap(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object, u *unstructured.Unstructured) *unstructured.Unstructured {
+	spec := map[string]any{
+		"forProvider":       map[string]any{"manifest": u.Object},
+		"providerConfigRef": map[string]any{"kind": kindProviderConfig, "name": t.ProviderConfig},
+	}
+	if o.ObserveOnly {
+		spec["managementPolicies"] = []any{"Observe"}
+	}
+	return &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": kubernetesAPIVersion,
+		"kind":       kindObject,
+		"metadata": map[string]any{
+			"name":      objectName(xr.Name, string(s), o.Name, t.Name),
+			"namespace": t.Namespace,
+			"labels": map[string]any{
+				"app.kubernetes.io/managed-by": "kspec",
+				"kspec.io/cluster-target":      t.Name,
+				"kspec.io/step":                string(s),
+			},
+		},
+		"spec": spec,
+	}}
+}
+
+// objectName is a DNS label (at most 63 characters) made of the parts,
+// ending in a hash of all of them: deterministic, and distinct for distinct
+// parts however they are cut.
+func objectName(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	h := hex.EncodeToString(sum[:4])
+	var b strings.Builder
+	for _, p := range parts {
+		s := slug(p)
+		if s == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		b.WriteString(s)
+	}
+	n := b.String()
+	if len(n) > 63-len(h)-1 {
+		n = strings.TrimRight(n[:63-len(h)-1], "-")
+	}
+	if n == "" {
+		return "kspec-" + h
+	}
+	return n + "-" + h
+}
+
+// slug keeps lowercase letters and digits, and turns every run of anything
+// else into one hyphen.
+func slug(s string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			hyphen = false
+			continue
+		}
+		hyphen = true
+	}
+	return b.String()
+}
+
+func describeObject(o step.Object) string {
+	if o.Resource == nil {
+		return fmt.Sprintf("object %q", o.Name)
+	}
+	gvk := o.Resource.GetObjectKind().GroupVersionKind()
+	what := gvk.Kind
+	if what == "" {
+		what = "object"
+	}
+	if ns := o.Resource.GetNamespace(); ns != "" {
+		return fmt.Sprintf("%s %s/%s", what, ns, o.Resource.GetName())
+	}
+	return fmt.Sprintf("%s %s", what, o.Resource.GetName())
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return slices.Clip(ks)
+}
