@@ -34,17 +34,19 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/pkg/errors"
-	"sigs.k8s.io/yaml"
 
+	"github.com/kspec-io/kspec/functions/webhook"
 	"github.com/kspec-io/kspec/hack/image"
+	xpkg "github.com/kspec-io/kspec/package"
 )
 
-// Registry is where kspec's packages and images are published.
-const Registry = "xpkg.crossplane.io/kspec-io"
+// Registry is where kspec's packages and images are published: where the
+// webhook step's default kspec-webhook image lives.
+var Registry = path.Dir(webhook.DefaultImageRepository)
 
 // binary is a kspec binary that ships as an image.
 type binary struct {
@@ -78,7 +80,7 @@ func run(o options) error {
 	if o.crossplane == "" {
 		return errors.New("--crossplane is required")
 	}
-	version, err := PinnedVersion("package/configuration/crossplane.yaml")
+	version, err := pinnedVersion()
 	if err != nil {
 		return err
 	}
@@ -144,46 +146,30 @@ func run(o options) error {
 	return nil
 }
 
-// ImageRef is the reference of a kspec image at a version.
+// ImageRef is the reference of a kspec image at a version. The
+// kspec-webhook image is the one the webhook step deploys by default when
+// function-kspec is built at that version.
 func ImageRef(name, version string) string {
 	return Registry + "/" + name + ":" + version
 }
 
-// PinnedVersion returns the version the Configuration at file pins both
-// function-kspec and provider-kspec to; they must agree.
-func PinnedVersion(file string) (string, error) {
-	b, err := os.ReadFile(file)
+// pinnedVersion is the version to build: the one the Configuration pins
+// kspec's own packages to, which must live in Registry.
+func pinnedVersion() (string, error) {
+	v, err := xpkg.Version()
 	if err != nil {
-		return "", errors.Wrap(err, "cannot read the Configuration's metadata")
+		return "", err
 	}
-	var meta struct {
-		Spec struct {
-			DependsOn []struct {
-				Package, Version string
-			} `json:"dependsOn"`
-		} `json:"spec"`
+	pkgs, err := xpkg.Packages()
+	if err != nil {
+		return "", err
 	}
-	if err := yaml.Unmarshal(b, &meta); err != nil {
-		return "", errors.Wrapf(err, "cannot parse %s", file)
-	}
-	pins := map[string]string{}
-	for _, d := range meta.Spec.DependsOn {
-		for _, own := range []string{"function-kspec", "provider-kspec"} {
-			if d.Package == Registry+"/"+own {
-				pins[own] = d.Version
-			}
+	for _, own := range []string{"function-kspec", "provider-kspec"} {
+		if _, ok := pkgs[Registry+"/"+own]; !ok {
+			return "", errors.Errorf("package/configuration/crossplane.yaml must depend on %s/%s, where the webhook step's default image lives", Registry, own)
 		}
 	}
-	f, p := pins["function-kspec"], pins["provider-kspec"]
-	switch {
-	case f == "" || p == "":
-		return "", errors.Errorf("%s must pin both %s/function-kspec and %s/provider-kspec in spec.dependsOn", file, Registry, Registry)
-	case f != p:
-		return "", errors.Errorf("%s pins function-kspec at %s but provider-kspec at %s: kspec's packages are released together at one version", file, f, p)
-	case !strings.HasPrefix(f, "v") || strings.ContainsAny(f, "<>=~^* "):
-		return "", errors.Errorf("%s pins kspec's packages at %q: want one exact version such as v0.1.0", file, f)
-	}
-	return f, nil
+	return v, nil
 }
 
 // goBuild builds a static linux binary of pkg.

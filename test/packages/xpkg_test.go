@@ -28,6 +28,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -44,14 +45,17 @@ import (
 	"sigs.k8s.io/yaml"
 
 	fnv1beta1 "github.com/kspec-io/kspec/apis/fn/v1beta1"
+	"github.com/kspec-io/kspec/functions/webhook"
 	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/test/harness"
 )
 
-const (
-	registry = "xpkg.crossplane.io/kspec-io"
-	arch     = "amd64"
-)
+// arch is the architecture the packages are built for here.
+const arch = "amd64"
+
+// registry is where kspec's packages and images are published: where the
+// webhook step's default image lives.
+var registry = path.Dir(webhook.DefaultImageRepository)
 
 func crossplane(t *testing.T) string {
 	t.Helper()
@@ -396,7 +400,7 @@ func TestWebhookImage(t *testing.T) {
 	var m []struct{ RepoTags []string }
 	require.NoError(t, json.Unmarshal(manifest, &m))
 	require.Len(t, m, 1)
-	assert.Equal(t, []string{registry + "/kspec-webhook:" + v}, m[0].RepoTags)
+	assert.Equal(t, []string{webhook.DefaultImageRepository + ":" + v}, m[0].RepoTags)
 }
 
 func tarFile(t *testing.T, archive []byte, name string) []byte {
