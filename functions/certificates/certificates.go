@@ -25,6 +25,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
+	"github.com/kspec-io/kspec/functions/step"
 	"github.com/kspec-io/kspec/functions/webhook"
 	"github.com/kspec-io/kspec/internal/rules"
 )
@@ -86,7 +87,10 @@ type (
 // in the stack's namespace: nothing for a claim or without the Webhook
 // engine. The serving Certificate is named and stored as the webhook step
 // expects (webhook.NamesFor).
-func Objects(spec rules.Spec, set *rules.Set, namespace string) ([]*unstructured.Unstructured, error) {
+//
+// Each object is named by its role in the chain: issuer-selfsigned,
+// certificate-ca, issuer-ca, certificate-serving.
+func Objects(spec rules.Spec, set *rules.Set, namespace string) ([]step.Object, error) {
 	if spec.Claim() || !webhook.Enabled(set) {
 		return nil, nil
 	}
@@ -105,21 +109,21 @@ func Objects(spec rules.Spec, set *rules.Set, namespace string) ([]*unstructured
 		IssuerRef:   issuerRef{Name: n.CAIssuer, Kind: KindIssuer, Group: Group},
 	}
 	var specs []struct {
-		kind, name string
-		spec       any
+		role, kind, name string
+		spec             any
 	}
-	add := func(kind, name string, spec any) {
+	add := func(role, kind, name string, spec any) {
 		specs = append(specs, struct {
-			kind, name string
-			spec       any
-		}{kind, name, spec})
+			role, kind, name string
+			spec             any
+		}{role, kind, name, spec})
 	}
 	if ref := issuer(spec.Spec.Webhook); ref != nil {
 		serving.IssuerRef = *ref
-		add(KindCertificate, n.ServingCertificate, &serving)
+		add("certificate-serving", KindCertificate, n.ServingCertificate, &serving)
 	} else {
-		add(KindIssuer, n.SelfSignedIssuer, &issuerSpec{SelfSigned: &selfSigned{}})
-		add(KindCertificate, n.CACertificate, &certificateSpec{
+		add("issuer-selfsigned", KindIssuer, n.SelfSignedIssuer, &issuerSpec{SelfSigned: &selfSigned{}})
+		add("certificate-ca", KindCertificate, n.CACertificate, &certificateSpec{
 			SecretName: n.CASecret,
 			CommonName: "kspec-webhook-ca",
 			Duration:   &metav1.Duration{Duration: CADuration},
@@ -127,16 +131,16 @@ func Objects(spec rules.Spec, set *rules.Set, namespace string) ([]*unstructured
 			PrivateKey: ecdsa(),
 			IssuerRef:  issuerRef{Name: n.SelfSignedIssuer, Kind: KindIssuer, Group: Group},
 		})
-		add(KindIssuer, n.CAIssuer, &issuerSpec{CA: &caIssuer{SecretName: n.CASecret}})
-		add(KindCertificate, n.ServingCertificate, &serving)
+		add("issuer-ca", KindIssuer, n.CAIssuer, &issuerSpec{CA: &caIssuer{SecretName: n.CASecret}})
+		add("certificate-serving", KindCertificate, n.ServingCertificate, &serving)
 	}
-	out := make([]*unstructured.Unstructured, 0, len(specs))
+	out := make([]step.Object, 0, len(specs))
 	for _, s := range specs {
 		u, err := object(s.kind, s.name, namespace, labels, s.spec)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, u)
+		out = append(out, step.Object{Name: s.role, Resource: u})
 	}
 	return out, nil
 }

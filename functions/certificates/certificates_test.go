@@ -48,7 +48,11 @@ func objects(t *testing.T, s rules.Spec, namespace string) []*unstructured.Unstr
 	require.NoError(t, err)
 	objs, err := Objects(s, set, namespace)
 	require.NoError(t, err)
-	return objs
+	out := make([]*unstructured.Unstructured, len(objs))
+	for i, o := range objs {
+		out[i] = o.Resource.(*unstructured.Unstructured)
+	}
+	return out
 }
 
 func str(t *testing.T, u *unstructured.Unstructured, path ...string) string {
@@ -69,6 +73,15 @@ func TestDefaultChain(t *testing.T) {
 		{KindIssuer, n.CAIssuer},
 		{KindCertificate, n.ServingCertificate},
 	}
+	set, err := rules.Compile(spec("prod", withWebhook, nil))
+	require.NoError(t, err)
+	named, err := Objects(spec("prod", withWebhook, nil), set, "kspec-system")
+	require.NoError(t, err)
+	roles := []string{}
+	for _, o := range named {
+		roles = append(roles, o.Name)
+	}
+	assert.Equal(t, []string{"issuer-selfsigned", "certificate-ca", "issuer-ca", "certificate-serving"}, roles, "objects are named by their role")
 	for i, w := range want {
 		assert.Equal(t, APIVersion, objs[i].GetAPIVersion())
 		assert.Equal(t, w.kind, objs[i].GetKind())

@@ -20,7 +20,6 @@ import (
 	"github.com/pkg/errors"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kspec-io/kspec/internal/render"
@@ -59,7 +58,7 @@ func Bundle(spec rules.Spec, set *rules.Set, home string) (*corev1.ConfigMap, er
 	}
 	labels := map[string]string{
 		LabelBundle:                    "true",
-		render.LabelSpec:               labelValue(spec.Name),
+		render.LabelSpec:               render.LabelValue(spec.Name),
 		"app.kubernetes.io/managed-by": "kspec",
 	}
 	if spec.Claim() {
@@ -88,13 +87,4 @@ func BundleData(spec rules.Spec) ([]byte, error) {
 		return nil, errors.Wrapf(err, "cannot write the bundle of %s", spec.Name)
 	}
 	return b, nil
-}
-
-// labelValue is name when it is a valid label value, else its shortened
-// form: a spec's name may be 253 characters, a label value only 63.
-func labelValue(name string) string {
-	if len(validation.IsValidLabelValue(name)) == 0 {
-		return name
-	}
-	return render.Shorten(name)
 }

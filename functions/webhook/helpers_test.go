@@ -20,6 +20,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -33,14 +34,28 @@ import (
 // policyTemplate and basedOn cleared (resolution is internal/resolve's).
 func example(t *testing.T, file string) rules.Spec {
 	t.Helper()
+	examplesMu.Lock()
+	defer examplesMu.Unlock()
+	if s, ok := examples[file]; ok {
+		s.Spec = *s.Spec.DeepCopy()
+		return s
+	}
 	path := filepath.Join("..", "..", "examples", "specs", file)
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	spec, err := validate.ReadSpecification(context.Background(), path, data)
 	require.NoError(t, err)
 	spec.Spec.PolicyTemplate, spec.Spec.BasedOn = nil, nil
+	examples[file] = spec
+	spec.Spec = *spec.Spec.DeepCopy()
 	return spec
 }
+
+// examples are read once: validating a file costs more than the tests.
+var (
+	examplesMu sync.Mutex
+	examples   = map[string]rules.Spec{}
+)
 
 // withEngines returns spec with its engines replaced.
 func withEngines(spec rules.Spec, engines ...kspecv1alpha1.Engine) rules.Spec {

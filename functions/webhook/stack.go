@@ -134,7 +134,7 @@ func Labels(spec string, n Names) map[string]string {
 	l := selector(n)
 	l["app.kubernetes.io/managed-by"] = "kspec"
 	l["app.kubernetes.io/component"] = "admission-webhook"
-	l[render.LabelSpec] = labelValue(spec)
+	l[render.LabelSpec] = render.LabelValue(spec)
 	return l
 }
 

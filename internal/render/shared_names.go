@@ -19,6 +19,8 @@ package render
 import (
 	"crypto/sha256"
 	"encoding/hex"
+
+	kvalidation "k8s.io/apimachinery/pkg/util/validation"
 )
 
 // LabelName is a DNS-1035 label of at most 63 characters (a valid name for
@@ -38,3 +40,12 @@ func LabelName(prefix, name string) string {
 // Shorten keeps a name within 63 characters: a longer one is cut and ends
 // in a hash of the whole, so it stays unique.
 func Shorten(n string) string { return shorten(n) }
+
+// LabelValue is name when it is a valid label value, else its shortened
+// form: an object's name may be 253 characters, a label value only 63.
+func LabelValue(name string) string {
+	if len(kvalidation.IsValidLabelValue(name)) == 0 {
+		return name
+	}
+	return shorten(name)
+}
