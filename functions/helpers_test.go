@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 package functions
 
 import (
@@ -27,6 +26,7 @@ import (
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/resource"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
@@ -206,3 +206,7 @@ func kyvernoCRDs(names ...string) map[string][]*unstructured.Unstructured {
 }
 
 var _ = resource.ReadyTrue
+
+func nopLogger() logging.Logger { return logging.NewNopLogger() }
+
+func protoEqual(a, b *fnv1.RunFunctionResponse) bool { return proto.Equal(a, b) }
