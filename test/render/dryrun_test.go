@@ -180,8 +180,11 @@ func wrapped(u *unstructured.Unstructured) (*unstructured.Unstructured, bool) {
 // crossplane render leaves it empty, and the API server requires one.
 const fakeUID = "00000000-0000-4000-8000-000000000000"
 
-// dryRun creates a copy of u with dryRun=All and strict field validation,
-// after creating the namespace it lives in.
+// dryRun applies a copy of u server-side (creates it when it has only a
+// generateName) with dryRun=All and strict field validation, after creating
+// the namespace it lives in. Applying, unlike creating, also accepts an
+// object that exists, such as the kspec-system Namespace the webhook step
+// composes and other objects live in.
 func dryRun(ctx context.Context, k8s client.Client, u *unstructured.Unstructured) error {
 	u = u.DeepCopy()
 	refs := u.GetOwnerReferences()
@@ -203,7 +206,12 @@ func dryRun(ctx context.Context, k8s client.Client, u *unstructured.Unstructured
 			}
 		}
 	}
-	return k8s.Create(ctx, u, client.DryRunAll, client.FieldValidation(metav1.FieldValidationStrict))
+	strict := client.FieldValidation(metav1.FieldValidationStrict)
+	if u.GetName() == "" {
+		return k8s.Create(ctx, u, client.DryRunAll, strict)
+	}
+	//nolint:staticcheck // client.Apply takes typed apply configurations; render gives unstructured objects.
+	return k8s.Patch(ctx, u, client.Apply, client.DryRunAll, strict, client.ForceOwnership, client.FieldOwner("kspec-render-test"))
 }
 
 func namespaced(k8s client.Client, u *unstructured.Unstructured) (bool, error) {
