@@ -162,8 +162,8 @@ func TestRenderMessagesArePrintable(t *testing.T) {
 		code   int
 		want   []string
 	}{
-		"Warnings": {
-			reason: "Names the compiler warns about are escaped.",
+		"MissingBase": {
+			reason: "A base that is not found is named escaped, line by line, as is the file.",
 			spec: `apiVersion: kspec.io/v1alpha1
 kind: ClusterSpecification
 metadata: {name: base}
@@ -171,10 +171,11 @@ spec:
   basedOn: {specifications: ["b` + evilYAML + `"]}
   kubernetes: {minVersion: "1.30"}
 `,
-			code: ExitOK,
+			code: ExitUsage,
 			want: []string{
-				"kspec: warning: base: basedOn b" + evilOut + " is not merged: only this specification's own requirements are compiled",
-				"kspec: base has no rules that apply to objects; nothing to render",
+				"kspec: FILE",
+				`  \x1b]8;;evil.example\x1b\docs\x1b]8;;\x1b\\u202elmth.yaml: base needs the base b\x1b[2K\rPASS`,
+				`  \x1b]8;;https://evil.example/\x1b\docs\x1b]8;;\x1b\\u202elmth: no --specs given; name the files or directories that hold it with --specs`,
 			},
 		},
 		"InvalidSpec": {

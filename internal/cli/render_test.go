@@ -122,9 +122,9 @@ func TestRenderEngine(t *testing.T) {
 
 func TestRenderExceptionNamespace(t *testing.T) {
 	comprehensive := "../../examples/specs/comprehensive.yaml"
-	_, out, _ := run(t, "", "render", "-f", comprehensive, renderNow)
+	_, out, _ := run(t, "", "render", "-f", comprehensive, "--specs", "../../examples/specs", renderNow)
 	assert.Equal(t, 2, strings.Count(out, "namespace: "+render.DefaultExceptionNamespace+"\n"))
-	_, out, _ = run(t, "", "render", "-f", comprehensive, renderNow, "--exception-namespace", "policy")
+	_, out, _ = run(t, "", "render", "-f", comprehensive, "--specs", "../../examples/specs", renderNow, "--exception-namespace", "policy")
 	assert.Equal(t, 2, strings.Count(out, "namespace: policy\n"))
 }
 

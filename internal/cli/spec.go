@@ -31,8 +31,9 @@ import (
 
 // specFlags are the flags of commands that read a specification.
 type specFlags struct {
-	File string `short:"f" required:"" type:"existingfile" placeholder:"SPEC" help:"File holding one ClusterSpecification or ClusterSpecificationClaim."`
-	Now  string `placeholder:"RFC3339" help:"Evaluate exemptions at this time instead of now, for reproducible runs."`
+	File  string   `short:"f" required:"" type:"existingfile" placeholder:"SPEC" help:"File holding one ClusterSpecification or ClusterSpecificationClaim."`
+	Specs []string `name:"specs" placeholder:"PATH" help:"Files or directories holding the ClusterSpecifications the spec is based on (spec.basedOn), and theirs; repeatable. Only the ones named are read and validated."`
+	Now   string   `placeholder:"RFC3339" help:"Evaluate exemptions at this time instead of now, for reproducible runs."`
 }
 
 func (f specFlags) now() (time.Time, error) {
@@ -43,16 +44,23 @@ func (f specFlags) now() (time.Time, error) {
 	return t, errors.Wrap(err, "--now: want an RFC3339 time such as 2026-12-01T00:00:00Z")
 }
 
-// compile reads, validates and compiles the specification. An invalid
+// compile reads, validates, resolves (policyTemplate and basedOn, with
+// bases from --specs) and compiles the specification. An invalid
 // specification is an error that lists every problem with its position.
 func (f specFlags) compile(s streams) (*rules.Set, error) {
 	srcs, _, err := manifest.Read([]string{f.File}, s.in)
 	if err != nil {
 		return nil, err
 	}
-	spec, err := validate.ReadSpecification(context.Background(), f.File, srcs[0].Data)
+	ctx := context.Background()
+	spec, err := validate.ReadSpecification(ctx, f.File, srcs[0].Data)
 	if err != nil {
 		return nil, err
+	}
+	// Templates and bases apply here, as in the function: what is
+	// compiled is the resolved spec.
+	if spec, err = resolveSpec(ctx, spec, func() (*specSource, error) { return readSpecSource(f.Specs) }); err != nil {
+		return nil, errors.Wrap(err, f.File)
 	}
 	set, err := rules.Compile(spec)
 	if err != nil {

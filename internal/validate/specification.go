@@ -37,10 +37,6 @@ import (
 // in data are ignored. An invalid specification is an error listing every
 // problem with its position.
 func ReadSpecification(ctx context.Context, source string, data []byte) (rules.Spec, error) {
-	schema, err := KspecSchema()
-	if err != nil {
-		return rules.Spec{}, err
-	}
 	var found []manifest.Document
 	var problems []string
 	// Only a specification needs YAML nodes, for the positions of problems.
@@ -68,11 +64,26 @@ func ReadSpecification(ctx context.Context, source string, data []byte) (rules.S
 	default:
 		return rules.Spec{}, errors.Errorf("%s holds %d specifications; put each in its own file", source, len(found))
 	}
-	d := found[0]
+	return ReadDocument(ctx, found[0])
+}
+
+// ReadDocument is ReadSpecification for one parsed document holding a
+// ClusterSpecification or a ClusterSpecificationClaim: it validates it as
+// the API server would, applies the schema's defaults and hands it to
+// specification.FromUnstructured. An invalid specification is an error
+// listing every problem with its position.
+func ReadDocument(ctx context.Context, d manifest.Document) (rules.Spec, error) {
+	if d.Err != nil {
+		return rules.Spec{}, errors.Errorf("%s:%d: document %d: %v", d.Source, d.Line, d.Index, d.Err)
+	}
+	schema, err := KspecSchema()
+	if err != nil {
+		return rules.Spec{}, err
+	}
 	if ps := schema.Check(ctx, d); len(ps) > 0 {
 		msgs := make([]string, len(ps))
 		for i, p := range ps {
-			at := fmt.Sprintf("%s:%s: ", source, p.Position)
+			at := fmt.Sprintf("%s:%s: ", d.Source, p.Position)
 			if p.Field != "" {
 				at += p.Field + ": "
 			}
@@ -83,5 +94,5 @@ func ReadSpecification(ctx context.Context, source string, data []byte) (rules.S
 	u := d.Object.DeepCopy()
 	schema.Validate(ctx, u) // defaults, as the API server would
 	spec, err := specification.FromUnstructured(u)
-	return spec, errors.Wrapf(err, "%s:%d", source, d.Line)
+	return spec, errors.Wrapf(err, "%s:%d", d.Source, d.Line)
 }
