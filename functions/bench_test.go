@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 package functions
 
 import (
@@ -26,8 +25,8 @@ import (
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/response"
-	"google.golang.org/protobuf/proto"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 
 	fnv1beta1 "github.com/kspec-io/kspec/apis/fn/v1beta1"
 	"github.com/kspec-io/kspec/functions/step"
@@ -59,6 +58,11 @@ func benchRequests(b *testing.B) []*fnv1.RunFunctionRequest {
 			observed["policies/crd-"+c+"@kspec-system."+ct.GetName()] = probeObserved(true, c)
 		}
 	}
+	// As an API server serves them: with a UID and a resourceVersion.
+	for i, u := range append(append([]*unstructured.Unstructured{xr, strict}, cts...), required[reqConfigs]...) {
+		u.SetUID(types.UID(fmt.Sprintf("00000000-0000-0000-0000-%012d", i)))
+		u.SetResourceVersion(fmt.Sprint(1000 + i))
+	}
 	var out []*fnv1.RunFunctionRequest
 	for _, s := range stepOrder {
 		if _, ok := Steps()[s]; !ok {
@@ -70,12 +74,13 @@ func benchRequests(b *testing.B) []*fnv1.RunFunctionRequest {
 }
 
 // pipeline runs every request in order, each with the desired state the
-// previous step returned, as Crossplane runs a Composition's pipeline.
+// previous step returned, as Crossplane runs a Composition's pipeline. The
+// requests after the first are reused: their desired state is replaced
+// before each call, and the function never modifies a request.
 func pipeline(b *testing.B, run func(context.Context, *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error), reqs []*fnv1.RunFunctionRequest) *fnv1.RunFunctionResponse {
 	var rsp *fnv1.RunFunctionResponse
 	for _, req := range reqs {
 		if rsp != nil {
-			req = proto.CloneOf(req)
 			req.Desired = rsp.GetDesired()
 		}
 		var err error

@@ -44,13 +44,14 @@ import (
 type Function struct {
 	fnv1.UnimplementedFunctionRunnerServiceServer
 
-	log   logging.Logger
-	now   func() time.Time
-	steps map[fnv1beta1.Step]step.Step
-	ttl   time.Duration
+	log      logging.Logger
+	now      func() time.Time
+	steps    map[fnv1beta1.Step]step.Step
+	ttl      time.Duration
 	sets     cache[*rules.Set]
 	resolved cache[rules.Spec]
 	objects  conversionCache
+	prepared cache[*preparation]
 }
 
 // An Option configures a Function.
