@@ -20,20 +20,23 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/resource"
-	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/response"
 	"github.com/pkg/errors"
 	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/structpb"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	fnv1beta1 "github.com/kspec-io/kspec/apis/fn/v1beta1"
 	"github.com/kspec-io/kspec/functions/step"
@@ -47,15 +50,26 @@ type composition struct {
 	reqs    requirements
 	ttl     time.Duration
 
-	desired    map[resource.Name]*resource.DesiredComposed
+	desired    map[resource.Name]*fnv1.Resource
 	conditions map[string]*step.Condition
 	warnings   []string
 	status     map[string]any
+	// converted are the step's objects already converted: steps may
+	// return one object for many targets.
+	converted map[client.Object]*converted
+	shared    *conversionCache
+}
+
+// A converted object: its content as a map and as a protobuf Struct.
+type converted struct {
+	u *unstructured.Unstructured
+	s *structpb.Struct
 }
 
 // add takes in every target's output and the summary.
 func (c *composition) add(outs []step.TargetOutput, summary *step.Output) error {
-	c.desired = map[resource.Name]*resource.DesiredComposed{}
+	c.desired = map[resource.Name]*fnv1.Resource{}
+	c.converted = map[client.Object]*converted{}
 	c.conditions = map[string]*step.Condition{}
 	c.status = map[string]any{}
 	c.targetsCondition()
@@ -93,15 +107,18 @@ func (c *composition) addTarget(t step.Target, out *step.Output) error {
 			dropped++
 			continue
 		}
-		u, err := toUnstructured(o)
+		cv, err := c.convert(o)
 		if err != nil {
 			return errors.Wrapf(err, "step %s: %s for %s", c.step, describeObject(o), t)
 		}
+		s := cv.s
 		if !t.Local {
-			u = wrap(c.xr, c.step, t, o, u)
+			if s, err = wrap(c.xr, c.step, t, o, cv.s); err != nil {
+				return errors.Wrapf(err, "step %s: %s for %s", c.step, describeObject(o), t)
+			}
 			wrapped = true
 		}
-		if err := c.compose(step.ComposedName(c.step, t, o.Name), u, o.Ready); err != nil {
+		if err := c.compose(step.ComposedName(c.step, t, o.Name), s, o.Ready); err != nil {
 			return err
 		}
 	}
@@ -112,16 +129,20 @@ func (c *composition) addTarget(t step.Target, out *step.Output) error {
 		c.warnings = append(c.warnings, fmt.Sprintf("%s does not allow enforcement (spec.forProvider.allowEnforcement), so the %d objects of step %s for it are not composed", t, dropped, c.step))
 	}
 	if wrapped {
-		if err := c.compose(resource.Name("kspec/provider-config@"+t.Key()), c.targets.configs[t.Key()], resource.ReadyTrue); err != nil {
+		pc, err := structpb.NewStruct(c.targets.configs[t.Key()].Object)
+		if err != nil {
+			return errors.Wrapf(err, "cannot convert the ProviderConfig of %s", t)
+		}
+		if err := c.compose(resource.Name("kspec/provider-config@"+t.Key()), pc, resource.ReadyTrue); err != nil {
 			return err
 		}
 	}
 	for _, o := range out.ControlPlane {
-		u, err := toUnstructured(o)
+		cv, err := c.convert(o)
 		if err != nil {
 			return errors.Wrapf(err, "step %s: %s for %s", c.step, describeObject(o), t)
 		}
-		if err := c.compose(step.ComposedName(c.step, t, o.Name), u, o.Ready); err != nil {
+		if err := c.compose(step.ComposedName(c.step, t, o.Name), cv.s, o.Ready); err != nil {
 			return err
 		}
 	}
@@ -129,12 +150,74 @@ func (c *composition) addTarget(t step.Target, out *step.Output) error {
 	return nil
 }
 
-func (c *composition) compose(name resource.Name, u *unstructured.Unstructured, ready resource.Ready) error {
+func (c *composition) compose(name resource.Name, s *structpb.Struct, ready resource.Ready) error {
 	if _, dup := c.desired[name]; dup && !strings.HasPrefix(string(name), "kspec/") {
 		return errors.Errorf("step %s composes two objects named %q (this is a bug)", c.step, name)
 	}
-	c.desired[name] = &resource.DesiredComposed{Resource: &composed.Unstructured{Unstructured: *u}, Ready: ready}
+	r := &fnv1.Resource{Resource: s}
+	switch ready {
+	case resource.ReadyTrue:
+		r.Ready = fnv1.Ready_READY_TRUE
+	case resource.ReadyFalse:
+		r.Ready = fnv1.Ready_READY_FALSE
+	}
+	c.desired[name] = r
 	return nil
+}
+
+// convert converts a step's object once per call, and once across calls
+// for an object a step returns again (the policies step's rendered
+// objects are cached while the spec and clock decisions stay the same).
+func (c *composition) convert(o step.Object) (*converted, error) {
+	if o.Resource != nil {
+		if cv, ok := c.converted[o.Resource]; ok {
+			return cv, nil
+		}
+		if cv, ok := c.shared.get(o.Resource); ok {
+			c.converted[o.Resource] = cv
+			return cv, nil
+		}
+	}
+	u, err := toUnstructured(o)
+	if err != nil {
+		return nil, err
+	}
+	s, err := structpb.NewStruct(u.Object)
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot convert")
+	}
+	cv := &converted{u: u, s: s}
+	c.converted[o.Resource] = cv
+	c.shared.put(o.Resource, cv)
+	return cv, nil
+}
+
+// convertedCacheSize bounds the conversions kept across calls.
+const convertedCacheSize = 4096
+
+// A conversionCache keeps conversions by object identity across calls.
+// Its keys hold the objects, so an address is never reused while cached;
+// objects steps return are never modified, and the protobuf Structs are
+// only read (marshalled) after.
+type conversionCache struct {
+	mu sync.Mutex
+	m  map[client.Object]*converted
+}
+
+func (c *conversionCache) get(o client.Object) (*converted, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cv, ok := c.m[o]
+	return cv, ok
+}
+
+func (c *conversionCache) put(o client.Object, cv *converted) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= convertedCacheSize {
+		c.m = map[client.Object]*converted{}
+	}
+	c.m[o] = cv
 }
 
 // addSays takes in an output's requirements, status, conditions, warnings
@@ -192,16 +275,16 @@ func (c *composition) targetsCondition() {
 // write puts the composition into the response, keeping what earlier
 // pipeline steps desired.
 func (c *composition) write(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse) error {
-	desired, err := request.GetDesiredComposedResources(req)
-	if err != nil {
-		return errors.Wrap(err, "cannot read the desired composed resources")
+	// Earlier steps' resources pass through untouched, without being
+	// converted back and forth.
+	resources := maps.Clone(req.GetDesired().GetResources())
+	if resources == nil {
+		resources = map[string]*fnv1.Resource{}
 	}
-	for n, d := range c.desired {
-		desired[n] = d
+	for n, r := range c.desired {
+		resources[string(n)] = r
 	}
-	if err := response.SetDesiredComposedResources(rsp, desired); err != nil {
-		return errors.Wrap(err, "cannot set the desired composed resources")
-	}
+	rsp.Desired = &fnv1.State{Composite: req.GetDesired().GetComposite(), Resources: resources}
 	if len(c.status) > 0 {
 		dxr, err := request.GetDesiredCompositeResource(req)
 		if err != nil {
@@ -264,29 +347,34 @@ func toUnstructured(o step.Object) (*unstructured.Unstructured, error) {
 }
 
 // wrap puts an object for a remote target into a provider-kubernetes
-// Object in the target's namespace, using the target's ProviderConfig.
-func wrap(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object, u *unstructured.Unstructured) *unstructured.Unstructured {
-	spec := map[string]any{
-		"forProvider":       map[string]any{"manifest": u.Object},
-		"providerConfigRef": map[string]any{"kind": kindProviderConfig, "name": t.ProviderConfig},
+// Object in the target's namespace, using the target's ProviderConfig. The
+// manifest is shared, not copied: nothing modifies it.
+func wrap(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object, manifest *structpb.Struct) (*structpb.Struct, error) {
+	str := structpb.NewStringValue
+	obj := func(f map[string]*structpb.Value) *structpb.Value {
+		return structpb.NewStructValue(&structpb.Struct{Fields: f})
+	}
+	spec := map[string]*structpb.Value{
+		"forProvider":       obj(map[string]*structpb.Value{"manifest": structpb.NewStructValue(manifest)}),
+		"providerConfigRef": obj(map[string]*structpb.Value{"kind": str(kindProviderConfig), "name": str(t.ProviderConfig)}),
 	}
 	if o.ObserveOnly {
-		spec["managementPolicies"] = []any{"Observe"}
+		spec["managementPolicies"] = structpb.NewListValue(&structpb.ListValue{Values: []*structpb.Value{str("Observe")}})
 	}
-	return &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": kubernetesAPIVersion,
-		"kind":       kindObject,
-		"metadata": map[string]any{
-			"name":      objectName(xr.Name, string(s), o.Name, t.Name),
-			"namespace": t.Namespace,
-			"labels": map[string]any{
-				"app.kubernetes.io/managed-by": "kspec",
-				"kspec.io/cluster-target":      t.Name,
-				"kspec.io/step":                string(s),
-			},
-		},
-		"spec": spec,
-	}}
+	return &structpb.Struct{Fields: map[string]*structpb.Value{
+		"apiVersion": str(kubernetesAPIVersion),
+		"kind":       str(kindObject),
+		"metadata": obj(map[string]*structpb.Value{
+			"name":      str(objectName(xr.Name, string(s), o.Name, t.Name)),
+			"namespace": str(t.Namespace),
+			"labels": obj(map[string]*structpb.Value{
+				"app.kubernetes.io/managed-by": str("kspec"),
+				"kspec.io/cluster-target":      str(t.Name),
+				"kspec.io/step":                str(string(s)),
+			}),
+		}),
+		"spec": obj(spec),
+	}}, nil
 }
 
 // objectName is a DNS label (at most 63 characters) made of the parts,
@@ -319,20 +407,24 @@ func objectName(parts ...string) string {
 // slug keeps lowercase letters and digits, and turns every run of anything
 // else into one hyphen.
 func slug(s string) string {
-	var b strings.Builder
+	b := make([]byte, 0, len(s))
 	hyphen := false
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			if hyphen && len(b) > 0 {
+				b = append(b, '-')
 			}
-			b.WriteRune(r)
+			b = append(b, c)
 			hyphen = false
 			continue
 		}
 		hyphen = true
 	}
-	return b.String()
+	return string(b)
 }
 
 func describeObject(o step.Object) string {

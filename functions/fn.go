@@ -37,16 +37,21 @@ import (
 
 	fnv1beta1 "github.com/kspec-io/kspec/apis/fn/v1beta1"
 	"github.com/kspec-io/kspec/functions/step"
+	"github.com/kspec-io/kspec/internal/rules"
 )
 
 // Function is function-kspec.
 type Function struct {
 	fnv1.UnimplementedFunctionRunnerServiceServer
 
-	log   logging.Logger
-	now   func() time.Time
-	steps map[fnv1beta1.Step]step.Step
-	ttl   time.Duration
+	log      logging.Logger
+	now      func() time.Time
+	steps    map[fnv1beta1.Step]step.Step
+	ttl      time.Duration
+	sets     cache[*rules.Set]
+	resolved cache[rules.Spec]
+	objects  conversionCache
+	prepared cache[*preparation]
 }
 
 // An Option configures a Function.

@@ -18,6 +18,9 @@ package functions
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +29,8 @@ import (
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/response"
 	"github.com/pkg/errors"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	fnv1beta1 "github.com/kspec-io/kspec/apis/fn/v1beta1"
 	"github.com/kspec-io/kspec/functions/step"
@@ -62,57 +67,27 @@ func (f *Function) run(ctx context.Context, req *fnv1.RunFunctionRequest) *fnv1.
 		in.Namespace = step.DefaultNamespace
 	}
 
-	xr, spec, err := observedSpec(req)
+	p, pending, err := f.prepare(ctx, req)
 	if err != nil {
 		response.Fatal(rsp, err)
 		return rsp
 	}
-	reqs := requirements{}
-	spec, pending, err := resolveSpec(ctx, req, spec, reqs)
-	if err != nil {
-		response.Fatal(rsp, err)
-		return rsp
-	}
+	reqs := maps.Clone(p.reqs)
 	if pending {
-		// Crossplane calls again with the bases it fetched.
+		// Crossplane calls again with what the function asked for.
 		reqs.write(rsp)
 		return rsp
 	}
-	set, err := rules.Compile(spec)
-	if err != nil {
-		response.Fatal(rsp, errors.Wrapf(err, "cannot compile %s", describe(spec)))
-		return rsp
-	}
+	xr, spec, set, ts := p.xr, p.spec, p.set, p.targets
 
-	ts, pending, err := targets(req, xr, spec, reqs)
-	if err != nil {
-		response.Fatal(rsp, err)
-		return rsp
-	}
-	if pending {
-		reqs.write(rsp)
-		return rsp
-	}
-
-	observed, err := request.GetObservedComposedResources(req)
-	if err != nil {
-		response.Fatal(rsp, errors.Wrap(err, "cannot read the observed composed resources"))
-		return rsp
-	}
-	required, err := request.GetRequiredResources(req)
-	if err != nil {
-		response.Fatal(rsp, errors.Wrap(err, "cannot read the required resources"))
-		return rsp
-	}
 	sreq := &step.Request{
-		XR:                xr,
-		Spec:              spec,
-		Set:               set,
-		Input:             *in,
-		Now:               now,
-		Targets:           ts.found,
-		ObservedComposed:  observed,
-		RequiredResources: required,
+		XR:      xr,
+		Spec:    spec,
+		Set:     set,
+		Input:   *in,
+		Now:     now,
+		Targets: ts.found,
+		Lazy:    &step.Lazy{Observed: req.GetObserved().GetResources(), Required: req.GetRequiredResources()},
 	}
 
 	outs := make([]step.TargetOutput, 0, len(ts.found))
@@ -135,7 +110,7 @@ func (f *Function) run(ctx context.Context, req *fnv1.RunFunctionRequest) *fnv1.
 		}
 	}
 
-	c := &composition{step: in.Step, xr: xr, targets: ts, reqs: reqs, ttl: ttl(f.ttl, set, now)}
+	c := &composition{step: in.Step, xr: xr, targets: ts, reqs: reqs, ttl: ttl(f.ttl, set, now), shared: &f.objects}
 	c.warnings = append(c.warnings, set.Warnings...)
 	if err := c.add(outs, summary); err != nil {
 		response.Fatal(rsp, err)
@@ -146,6 +121,97 @@ func (f *Function) run(ctx context.Context, req *fnv1.RunFunctionRequest) *fnv1.
 		return rsp
 	}
 	return rsp
+}
+
+// A preparation is what every step of a call shares: the composite
+// resource, its resolved spec compiled, and its targets.
+type preparation struct {
+	xr      step.XR
+	spec    rules.Spec
+	set     *rules.Set
+	targets *targetSet
+	reqs    requirements
+}
+
+// prepare reads the composite resource, resolves and compiles its spec and
+// finds its targets. pending is true while Crossplane has not fetched what
+// the function asked for. A complete preparation is cached by the bytes of
+// everything it was made from, so the steps of a pipeline, and calls while
+// nothing changed, share one. Its contents are read-only.
+func (f *Function) prepare(ctx context.Context, req *fnv1.RunFunctionRequest) (*preparation, bool, error) {
+	key, kerr := prepKey(req)
+	if kerr == nil {
+		if p, ok := f.prepared.get(key); ok {
+			return p, false, nil
+		}
+	}
+	xr, spec, err := observedSpec(req)
+	if err != nil {
+		return nil, false, err
+	}
+	p := &preparation{xr: xr, reqs: requirements{}}
+	spec, pending, err := f.resolveSpec(ctx, req, spec, p.reqs)
+	if err != nil || pending {
+		return p, pending, err
+	}
+	if p.set, err = f.compile(spec); err != nil {
+		return nil, false, errors.Wrapf(err, "cannot compile %s", describe(spec))
+	}
+	p.spec = spec
+	ts, pending, err := targets(req, xr, spec, p.reqs)
+	if err != nil || pending {
+		return p, pending, err
+	}
+	p.targets = ts
+	if kerr == nil {
+		f.prepared.put(key, p)
+	}
+	return p, false, nil
+}
+
+// prepKey hashes what a preparation is made from: the observed composite
+// resource and the dispatcher's required resources, as Crossplane sent
+// them. Objects read from an API server are identified by their UID and
+// resourceVersion, which change with every write; others (crossplane
+// render, tests) by their content.
+func prepKey(req *fnv1.RunFunctionRequest) ([sha256.Size]byte, error) {
+	h := sha256.New()
+	m := proto.MarshalOptions{Deterministic: true}
+	object := func(s *structpb.Struct) error {
+		md := s.GetFields()["metadata"].GetStructValue().GetFields()
+		uid, rv := md["uid"].GetStringValue(), md["resourceVersion"].GetStringValue()
+		var b []byte
+		if uid != "" && rv != "" {
+			b = []byte("v\x00" + uid + "\x00" + rv)
+		} else {
+			var err error
+			if b, err = m.Marshal(s); err != nil {
+				return err
+			}
+		}
+		h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(b))))
+		h.Write(b)
+		return nil
+	}
+	if err := object(req.GetObserved().GetComposite().GetResource()); err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	for _, n := range []string{reqSpecifications, reqTargets, reqConfigs, reqClusterConfigs} {
+		rs, ok := req.GetRequiredResources()[n]
+		if !ok {
+			h.Write([]byte{0})
+			continue
+		}
+		h.Write(binary.BigEndian.AppendUint64([]byte{1}, uint64(len(rs.GetItems()))))
+		for _, i := range rs.GetItems() {
+			if err := object(i.GetResource()); err != nil {
+				return [sha256.Size]byte{}, err
+			}
+		}
+	}
+	var out [sha256.Size]byte
+	copy(out[:], h.Sum(nil))
+	return out, nil
 }
 
 // ttl is how long Crossplane may cache the response: until the set's next

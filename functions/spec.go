@@ -19,6 +19,7 @@ package functions
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/request"
@@ -114,8 +115,10 @@ func describe(s rules.Spec) string {
 // resolveSpec applies the spec's template and bases. Bases are other
 // ClusterSpecifications, which the function asks Crossplane for all at
 // once, so bases of bases need no further round. pending is true while
-// Crossplane has not yet answered.
-func resolveSpec(ctx context.Context, req *fnv1.RunFunctionRequest, spec rules.Spec, reqs requirements) (rules.Spec, bool, error) {
+// Crossplane has not yet answered. Results are cached by the content of
+// the spec and of every fetched specification: resolving validates the
+// result against the schema, which costs more than the rest of a call.
+func (f *Function) resolveSpec(ctx context.Context, req *fnv1.RunFunctionRequest, spec rules.Spec, reqs requirements) (rules.Spec, bool, error) {
 	if spec.Spec.BasedOn != nil && len(spec.Spec.BasedOn.Specifications) > 0 {
 		reqs.all(reqSpecifications, v1alpha1.SchemeGroupVersion.String(), v1alpha1.ClusterSpecificationKind, "", nil)
 	}
@@ -123,7 +126,19 @@ func resolveSpec(ctx context.Context, req *fnv1.RunFunctionRequest, spec rules.S
 	if err != nil {
 		return rules.Spec{}, false, err
 	}
+	if spec.Spec.PolicyTemplate == nil && spec.Spec.BasedOn == nil {
+		return spec, false, nil
+	}
+	key, kerr := hash(spec, src.keys(), fetched)
+	if kerr == nil {
+		if out, ok := f.resolved.get(key); ok {
+			return out, false, nil
+		}
+	}
 	out, err := resolve.Resolve(ctx, spec, src)
+	if err == nil && kerr == nil {
+		f.resolved.put(key, out)
+	}
 	var missing *resolve.MissingError
 	if errors.As(err, &missing) && !fetched {
 		return rules.Spec{}, true, nil
@@ -154,6 +169,20 @@ func (s specSource) Specification(_ context.Context, name string) (rules.Spec, e
 		return rules.Spec{}, errors.Errorf("base ClusterSpecification %s is the composite of claim %s/%s; only cluster-wide specifications can be bases", name, spec.Namespace, spec.Name)
 	}
 	return spec, nil
+}
+
+// keys are the fetched specifications in a stable order, for a cache key.
+func (s specSource) keys() []map[string]any {
+	names := make([]string, 0, len(s))
+	for n := range s {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]map[string]any, len(names))
+	for i, n := range names {
+		out[i] = s[n].Object
+	}
+	return out
 }
 
 // requiredSpecs returns the fetched ClusterSpecifications, and whether

@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Command function-kspec is kspec's composition function. It serves
 // Crossplane's RunFunction over gRPC; the Input of each pipeline step names
 // the step to run (see package functions).

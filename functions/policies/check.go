@@ -24,6 +24,7 @@ import (
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/version"
@@ -202,11 +203,11 @@ func serves(crd *unstructured.Unstructured, v string) bool {
 // probeFailure is why provider-kubernetes could not observe a probe: its
 // Synced condition's message when False; empty while it has not tried.
 func probeFailure(req *step.Request, t step.Target, name string) string {
-	oc, ok := req.ObservedComposed[step.ComposedName(req.Input.Step, t, name)]
-	if !ok || oc.Resource == nil {
+	oc, ok := req.ObservedControlPlane(t, name)
+	if !ok {
 		return ""
 	}
-	c := oc.Resource.GetCondition(xpv2.TypeSynced)
+	c := (&composed.Unstructured{Unstructured: *oc}).GetCondition(xpv2.TypeSynced)
 	if c.Status != "False" {
 		return ""
 	}

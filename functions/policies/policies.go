@@ -48,7 +48,9 @@ const (
 )
 
 // Step is the policies step.
-type Step struct{}
+type Step struct {
+	rendered renderCache
+}
 
 // New returns the policies step.
 func New() *Step { return &Step{} }
@@ -70,7 +72,7 @@ func (s *Step) Render(_ context.Context, req *step.Request, t step.Target) (*ste
 	}
 	ready, total := 0, 0
 	for _, e := range engines {
-		objs, err := render.Render(req.Set, e, render.Options{Now: req.Now, ExceptionNamespace: req.Input.Namespace})
+		objs, err := s.rendered.render(req, e)
 		if err != nil {
 			return nil, errors.Wrapf(err, "cannot render engine %s", e)
 		}

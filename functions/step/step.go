@@ -32,7 +32,9 @@ import (
 	"context"
 	"time"
 
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -90,11 +92,46 @@ type Request struct {
 	// them.
 	Targets []Target
 
-	// Observed composed resources, by composed resource name.
+	// Observed composed resources, by composed resource name. Read them
+	// with Observed and ObservedControlPlane. The dispatcher leaves this
+	// nil and sets Lazy; tests may fill it instead.
 	ObservedComposed map[resource.Name]resource.ObservedComposed
 	// Required resources Crossplane resolved, by requirement name as the
-	// dispatcher asked for them (see RequirementName).
+	// dispatcher asked for them (see RequirementName). Read them with
+	// Required. The dispatcher leaves this nil and sets Lazy; tests may
+	// fill it instead.
 	RequiredResources map[string][]resource.Required
+	// Lazy serves what ObservedComposed and RequiredResources do not hold
+	// straight from the protobuf request, converting only what a step
+	// reads: a pipeline over many targets observes hundreds of objects.
+	Lazy *Lazy
+}
+
+// Lazy holds the request's observed and required resources as Crossplane
+// sent them.
+type Lazy struct {
+	Observed map[string]*fnv1.Resource
+	Required map[string]*fnv1.Resources
+}
+
+// observed returns an observed composed resource by composed resource
+// name.
+func (r *Request) observed(name resource.Name) (*composed.Unstructured, bool) {
+	if oc, ok := r.ObservedComposed[name]; ok {
+		return oc.Resource, oc.Resource != nil
+	}
+	if r.Lazy == nil {
+		return nil, false
+	}
+	raw, ok := r.Lazy.Observed[string(name)]
+	if !ok || raw.GetResource() == nil {
+		return nil, false
+	}
+	u := composed.New()
+	if err := resource.AsObject(raw.GetResource(), u); err != nil {
+		return nil, false
+	}
+	return u, true
 }
 
 // DefaultNamespace is where namespaced objects of a cluster-wide
@@ -255,15 +292,30 @@ func RequirementName(s fnv1beta1.Step, name string) string {
 // the first call, before Crossplane fetched what the step asked for. A
 // resolved requirement that matched nothing is (nil, true).
 func (r *Request) Required(name string) ([]*unstructured.Unstructured, bool) {
-	rs, ok := r.RequiredResources[RequirementName(r.Input.Step, name)]
+	n := RequirementName(r.Input.Step, name)
+	if rs, ok := r.RequiredResources[n]; ok {
+		out := make([]*unstructured.Unstructured, 0, len(rs))
+		for _, x := range rs {
+			if x.Resource != nil {
+				out = append(out, x.Resource)
+			}
+		}
+		return out, true
+	}
+	if r.Lazy == nil {
+		return nil, false
+	}
+	raw, ok := r.Lazy.Required[n]
 	if !ok {
 		return nil, false
 	}
-	out := make([]*unstructured.Unstructured, 0, len(rs))
-	for _, x := range rs {
-		if x.Resource != nil {
-			out = append(out, x.Resource)
+	out := make([]*unstructured.Unstructured, 0, len(raw.GetItems()))
+	for _, i := range raw.GetItems() {
+		u := &unstructured.Unstructured{}
+		if i.GetResource() == nil || resource.AsObject(i.GetResource(), u) != nil {
+			continue
 		}
+		out = append(out, u)
 	}
 	return out, true
 }
@@ -274,28 +326,31 @@ func (r *Request) Required(name string) ([]*unstructured.Unstructured, bool) {
 // (status.atProvider.manifest) for a remote one. ok is false when nothing
 // was observed yet.
 func (r *Request) Observed(t Target, name string) (obj *unstructured.Unstructured, ok bool) {
-	oc, ok := r.ObservedComposed[ComposedName(r.Input.Step, t, name)]
-	if !ok || oc.Resource == nil {
+	oc, ok := r.observed(ComposedName(r.Input.Step, t, name))
+	if !ok {
 		return nil, false
 	}
 	if t.Local {
-		return &unstructured.Unstructured{Object: oc.Resource.UnstructuredContent()}, true
+		return &unstructured.Unstructured{Object: oc.UnstructuredContent()}, true
 	}
-	m, found, err := unstructured.NestedMap(oc.Resource.UnstructuredContent(), "status", "atProvider", "manifest")
+	m, found, err := unstructured.NestedMap(oc.UnstructuredContent(), "status", "atProvider", "manifest")
 	if err != nil || !found || len(m) == 0 {
 		return nil, false
 	}
 	return &unstructured.Unstructured{Object: m}, true
 }
 
-// ObservedControlPlane returns the observed state of the control-plane
-// object the step named name for target t.
+// ObservedControlPlane returns the observed composed resource of the
+// object the step named name for target t, as it is on the control plane:
+// a ControlPlane object itself, and for an object on a remote target the
+// provider-kubernetes Object wrapping it (with its Synced and Ready
+// conditions).
 func (r *Request) ObservedControlPlane(t Target, name string) (*unstructured.Unstructured, bool) {
-	oc, ok := r.ObservedComposed[ComposedName(r.Input.Step, t, name)]
-	if !ok || oc.Resource == nil {
+	oc, ok := r.observed(ComposedName(r.Input.Step, t, name))
+	if !ok {
 		return nil, false
 	}
-	return &unstructured.Unstructured{Object: oc.Resource.UnstructuredContent()}, true
+	return &unstructured.Unstructured{Object: oc.UnstructuredContent()}, true
 }
 
 // ComposedName is the composed resource name of a step's object for a

@@ -21,6 +21,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pkg/errors"
@@ -28,15 +30,16 @@ import (
 
 	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/report"
+	"github.com/kspec-io/kspec/internal/resolve"
 	"github.com/kspec-io/kspec/internal/validate"
 )
 
 type validateCmd struct {
 	Output string   `short:"o" enum:"text,json" default:"text" help:"Output format: text or json."`
+	Specs  []string `name:"specs" placeholder:"PATH" help:"Files or directories holding more ClusterSpecifications that the validated ones may be based on (spec.basedOn); repeatable. The validated documents are bases too."`
 	Paths  []string `arg:"" name:"path" help:"Files or directories of YAML or JSON manifests; - reads standard input."`
 }
 
-// documentResult is the verdict on one document, as printed in JSON.
 type documentResult struct {
 	Source   string             `json:"source"`
 	Index    int                `json:"index"`
@@ -80,10 +83,37 @@ func (c *validateCmd) Run(s streams, rc *exitCode) error {
 		return schema.Knows(gvk) || isKspecGroup(gvk.Group)
 	}
 	sum := &validateSummary{Documents: []documentResult{}}
+	ctx := context.Background()
+	var results []documentResult
+	var specs []manifest.Document             // the valid specifications: bases
+	resolvable := map[int]manifest.Document{} // by result: the specs with a template or bases
 	for _, src := range sources {
 		for _, d := range manifest.ParseKinds(src.Name, src.Data, validated) {
-			sum.add(validateDocument(context.Background(), schema, d))
+			r := validateDocument(ctx, schema, d)
+			if r.Status == statusValid && d.Object != nil && isSpecification(d.Object.GetAPIVersion(), d.Object.GetKind()) {
+				specs = append(specs, d)
+				spec, _ := d.Object.Object["spec"].(map[string]any)
+				if spec["policyTemplate"] != nil || spec["basedOn"] != nil {
+					resolvable[len(results)] = d
+				}
+			}
+			results = append(results, r)
 		}
+	}
+	// Bases may come later in the input: resolve once every document is read.
+	if len(resolvable) > 0 {
+		src, err := c.specSource(specs)
+		if err != nil {
+			return err
+		}
+		for _, i := range slices.Sorted(maps.Keys(resolvable)) {
+			if ps := resolveDocument(ctx, resolvable[i], src); len(ps) > 0 {
+				results[i].Status, results[i].Problems = statusInvalid, ps
+			}
+		}
+	}
+	for _, r := range results {
+		sum.add(r)
 	}
 	if len(sum.Documents) == 0 {
 		return errors.Errorf("no documents found in %s", strings.Join(c.Paths, ", "))
@@ -97,6 +127,65 @@ func (c *validateCmd) Run(s streams, rc *exitCode) error {
 		return enc.Encode(sum)
 	}
 	return sum.writeText(s.out, len(sources))
+}
+
+// specSource is a source of bases over the valid specifications of the
+// input and those of --specs.
+func (c *validateCmd) specSource(specs []manifest.Document) (*specSource, error) {
+	more, err := readSpecSource(c.Specs)
+	if err != nil {
+		return nil, err
+	}
+	where := "the validated files (" + strings.Join(c.Paths, ", ") + ")"
+	if more.where != "" {
+		where += " and " + more.where
+	}
+	src := newSpecSource(where, specs)
+	for name, docs := range more.byName {
+		src.byName[name] = append(src.byName[name], docs...)
+	}
+	src.unreadable = more.unreadable
+	return src, nil
+}
+
+// resolveDocument resolves a valid specification's template and bases
+// and returns why it cannot, at the positions of the fields at fault.
+func resolveDocument(ctx context.Context, d manifest.Document, src *specSource) []validate.Problem {
+	spec, err := validate.ReadDocument(ctx, d)
+	if err != nil { // validated already
+		return []validate.Problem{{Position: d.Locate(""), Message: err.Error()}}
+	}
+	_, err = resolve.Resolve(ctx, spec, src)
+	if err == nil {
+		return nil
+	}
+	at := func(f, msg string) validate.Problem {
+		return validate.Problem{Position: d.Locate(f), Field: f, Message: msg}
+	}
+	var me *resolve.MissingError
+	var re *resolve.Error
+	switch {
+	case errors.As(err, &me):
+		return []validate.Problem{at("spec.basedOn.specifications", src.missing(spec.Name, me).Error())}
+	case errors.As(err, &re) && len(re.Chain) == 1:
+		ps := make([]validate.Problem, len(re.Errors))
+		for i, fe := range re.Errors {
+			msg := fe.ErrorBody()
+			if len(re.Combined) > 0 {
+				msg = "combining " + strings.Join(re.Combined, ", then ") + " gives an invalid specification: " + msg
+			}
+			ps[i] = at(fe.Field, msg)
+		}
+		return ps
+	case errors.As(err, &re) && spec.Spec.BasedOn != nil:
+		// A base at fault: point at the reference that leads to it.
+		f := "spec.basedOn"
+		if i := slices.Index(spec.Spec.BasedOn.Specifications, re.Chain[1]); i >= 0 {
+			f = fmt.Sprintf("spec.basedOn.specifications[%d]", i)
+		}
+		return []validate.Problem{at(f, err.Error())}
+	}
+	return []validate.Problem{at("spec.basedOn", err.Error())}
 }
 
 func validateDocument(ctx context.Context, schema *validate.Schema, d manifest.Document) documentResult {

@@ -45,7 +45,8 @@ func combine(strategy v1alpha1.MergeStrategy, layers []layer, p *field.Path) (v1
 		c.layer = l.name
 		c.requirements(&out, l.reqs.DeepCopy(), p)
 	}
-	return *out.DeepCopy(), c.errs
+	// out holds only parts of the layers' copies: it shares nothing.
+	return out, c.errs
 }
 
 // A combiner applies one layer after another.

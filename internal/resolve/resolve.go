@@ -29,6 +29,8 @@ package resolve
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -36,6 +38,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/utils/lru"
 
 	"github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/rules"
@@ -117,10 +120,11 @@ func (e *Error) Error() string {
 // a key repeated under append, or an invalid combination; the Source's
 // own errors, wrapped.
 func Resolve(ctx context.Context, spec rules.Spec, src Source) (rules.Spec, error) {
-	spec.Spec = *spec.Spec.DeepCopy()
 	if spec.Spec.PolicyTemplate == nil && spec.Spec.BasedOn == nil {
+		spec.Spec = *spec.Spec.DeepCopy()
 		return spec, nil
 	}
+	// Otherwise the result is check's, which shares nothing with its input.
 	r := &resolver{src: src, done: map[string]*resolved{}, missing: map[string]bool{}}
 	out, err := r.resolve(ctx, spec, []string{display(spec)})
 	if err != nil {
@@ -181,8 +185,12 @@ func (r *resolver) resolve(ctx context.Context, s rules.Spec, chain []string) (*
 		if level := len(chain) - 1; level >= MaxDepth {
 			return nil, fail(field.Invalid(bp.Child("specifications").Index(0), b.Specifications[0], fmt.Sprintf("basedOn is nested more than the limit of %d levels: %s", MaxDepth, strings.Join(append(slices.Clone(chain), b.Specifications[0]), " -> "))))
 		}
-		if b.MergeStrategy != "" {
+		switch b.MergeStrategy {
+		case "":
+		case v1alpha1.MergeStrategyMerge, v1alpha1.MergeStrategyOverride, v1alpha1.MergeStrategyAppend:
 			strategy = b.MergeStrategy
+		default:
+			return nil, fail(field.NotSupported(bp.Child("mergeStrategy"), b.MergeStrategy, []v1alpha1.MergeStrategy{v1alpha1.MergeStrategyMerge, v1alpha1.MergeStrategyOverride, v1alpha1.MergeStrategyAppend}))
 		}
 		missing := false
 		for i, name := range b.Specifications {
@@ -217,8 +225,7 @@ func (r *resolver) resolve(ctx context.Context, s rules.Spec, chain []string) (*
 	if len(errs) > 0 {
 		return nil, fail(errs...)
 	}
-	s.Spec = *s.Spec.DeepCopy()
-	s.Spec.Requirements = reqs
+	s.Spec.Requirements = reqs // s is a copy; its pointers are only read
 	s.Spec.PolicyTemplate, s.Spec.BasedOn = nil, nil
 	spec, errs := check(ctx, s)
 	if len(errs) > 0 {
@@ -252,7 +259,6 @@ func (r *resolver) base(ctx context.Context, name string, chain []string, p *fie
 	case s.Claim():
 		return nil, &Error{Chain: chain[:len(chain)-1], Errors: field.ErrorList{field.Invalid(p, name, fmt.Sprintf("%s is the claim %s/%s: only a ClusterSpecification can be a base", name, s.Namespace, s.Name))}}
 	}
-	s.Spec = *s.Spec.DeepCopy()
 	b, err := r.resolve(ctx, s, chain)
 	if err != nil || b == nil {
 		return nil, err
@@ -261,10 +267,25 @@ func (r *resolver) base(ctx context.Context, name string, chain []string, p *fie
 	return b, nil
 }
 
+// checked caches what check returns for a combined spec, by its content:
+// validating with the API schema costs milliseconds, and a composition
+// function resolves the same specification on every reconcile.
+var checked = lru.New(128)
+
 // check validates a resolved spec exactly as a hand-written one: the
 // API's schema (with its defaults, which it applies) and then
 // specification.FromUnstructured's semantic checks.
 func check(ctx context.Context, s rules.Spec) (rules.Spec, field.ErrorList) {
+	b, err := json.Marshal(s.Spec)
+	if err != nil {
+		return rules.Spec{}, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}
+	}
+	key := sha256.Sum256(append([]byte(s.Namespace+"/"+s.Name+"\n"), b...))
+	if v, ok := checked.Get(key); ok {
+		out := v.(rules.Spec) //nolint:forcetypeassert // Only check adds entries.
+		out.Spec = *out.Spec.DeepCopy()
+		return out, nil
+	}
 	u, err := specification.ToUnstructured(s)
 	if err != nil {
 		return rules.Spec{}, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}
@@ -284,6 +305,9 @@ func check(ctx context.Context, s rules.Spec) (rules.Spec, field.ErrorList) {
 	case err != nil:
 		return rules.Spec{}, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}
 	}
+	cached := out
+	cached.Spec = *out.Spec.DeepCopy()
+	checked.Add(key, cached)
 	return out, nil
 }
 

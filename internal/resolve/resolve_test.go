@@ -237,6 +237,13 @@ func TestResolveErrors(t *testing.T) {
 		assert.ErrorContains(t, err, "team is the claim team-a/team: only a ClusterSpecification can be a base")
 	})
 
+	t.Run("UnknownStrategy", func(t *testing.T) {
+		a := spec("a", "", "b")
+		a.Spec.BasedOn.MergeStrategy = "replace"
+		_, err := Resolve(ctx, a, Specs(spec("b", "1.30")))
+		assert.EqualError(t, err, `cannot resolve specification a: spec.basedOn.mergeStrategy: Unsupported value: "replace": supported values: "merge", "override", "append"`)
+	})
+
 	t.Run("AppendRepeatsAKey", func(t *testing.T) {
 		a := spec("a", "", "b")
 		a.Spec.BasedOn.MergeStrategy = v1.MergeStrategyAppend

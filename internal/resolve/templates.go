@@ -33,6 +33,7 @@ import (
 	"github.com/pkg/errors"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/utils/lru"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kspec-io/kspec/apis/kspec/v1alpha1"
@@ -225,8 +226,23 @@ func applyTemplate(pt *v1alpha1.PolicyTemplate, p *field.Path) (v1alpha1.Require
 		}
 		return v1alpha1.Requirements{}, field.ErrorList{field.NotSupported(p.Child("name"), string(pt.Name), names)}
 	}
-	return t.Apply(pt.Parameters, p)
+	key := t.Name
+	for _, k := range slices.Sorted(maps.Keys(pt.Parameters)) {
+		key += "\x00" + k + "=" + pt.Parameters[k]
+	}
+	if v, ok := applied.Get(key); ok {
+		return *v.(*v1alpha1.Requirements).DeepCopy(), nil //nolint:forcetypeassert // Only applyTemplate adds entries.
+	}
+	reqs, errs := t.Apply(pt.Parameters, p)
+	if len(errs) == 0 {
+		applied.Add(key, reqs.DeepCopy())
+	}
+	return reqs, errs
 }
+
+// applied caches the requirements of templates by their parameters:
+// rendering and decoding a template costs more than the rest of resolving.
+var applied = lru.New(64)
 
 // Apply renders the template's requirements with the parameters given
 // (the defaults for the others). Every unknown parameter and bad value is

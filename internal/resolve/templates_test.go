@@ -18,6 +18,8 @@ package resolve
 
 import (
 	"context"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -117,9 +119,13 @@ func TestTemplateParameters(t *testing.T) {
 		"SecurityBaseline/podSecurityLevel": {v1.TemplateSecurityBaseline, map[string]string{"podSecurityLevel": "restricted"},
 			func(r v1.Requirements) bool { return r.PodSecurity == nil }},
 		"ComplianceStrict/requireLimits": {v1.TemplateComplianceStrict, map[string]string{"requireLimits": "false"},
-			func(r v1.Requirements) bool { return req(r, v1.FieldLimitsCPU) != nil && req(r, v1.FieldLimitsMemory) != nil }},
+			func(r v1.Requirements) bool {
+				return req(r, v1.FieldLimitsCPU) != nil && req(r, v1.FieldLimitsMemory) != nil
+			}},
 		"ComplianceStrict/requireRequests": {v1.TemplateComplianceStrict, map[string]string{"requireRequests": "false"},
-			func(r v1.Requirements) bool { return req(r, v1.FieldRequestsCPU) != nil && req(r, v1.FieldRequestsMemory) != nil }},
+			func(r v1.Requirements) bool {
+				return req(r, v1.FieldRequestsCPU) != nil && req(r, v1.FieldRequestsMemory) != nil
+			}},
 		"ComplianceStrict/readOnlyRootFilesystem": {v1.TemplateComplianceStrict, map[string]string{"readOnlyRootFilesystem": "false"},
 			func(r v1.Requirements) bool { return req(r, v1.FieldReadOnlyRootFilesystem) != nil }},
 		"ComplianceStrict/requireDigests": {v1.TemplateComplianceStrict, map[string]string{"requireDigests": "false"},
@@ -131,7 +137,9 @@ func TestTemplateParameters(t *testing.T) {
 		"ComplianceStrict/auditLogRetentionDays": {v1.TemplateComplianceStrict, map[string]string{"auditLogRetentionDays": "90"},
 			func(r v1.Requirements) bool { return r.Observability == nil }},
 		"PSSBaseline/modes": {v1.TemplatePSSBaseline, map[string]string{"modes": "enforce"},
-			func(r v1.Requirements) bool { return r.PodSecurity.Audit == v1.PodSecurityBaseline && r.PodSecurity.Warn == v1.PodSecurityBaseline }},
+			func(r v1.Requirements) bool {
+				return r.PodSecurity.Audit == v1.PodSecurityBaseline && r.PodSecurity.Warn == v1.PodSecurityBaseline
+			}},
 		"PSSBaseline/workloadRules": {v1.TemplatePSSBaseline, map[string]string{"workloadRules": "false"},
 			func(r v1.Requirements) bool { return forb(r, v1.FieldPrivileged) != nil }},
 		"PSSRestricted/modes": {v1.TemplatePSSRestricted, map[string]string{"modes": "warn,audit"},
@@ -188,18 +196,18 @@ func TestTemplateErrors(t *testing.T) {
 		"UnknownTemplate": {"baseline", nil, field.ErrorList{field.NotSupported(p.Child("name"), "baseline", []string{"compliance-strict", "pss-baseline", "pss-restricted", "security-baseline"})}},
 		"UnknownParameter": {v1.TemplateSecurityBaseline, map[string]string{"runAsRoot": "true"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("runAsRoot"), "true",
 			`template security-baseline has no parameter "runAsRoot"; its parameters are runAsNonRoot, allowPrivilegeEscalation, allowHostNamespaces, allowedRegistries, podSecurityLevel`)}},
-		"Boolean": {v1.TemplateSecurityBaseline, map[string]string{"runAsNonRoot": "yes"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("runAsNonRoot"), "yes", "must be true or false")}},
-		"Integer": {v1.TemplateComplianceStrict, map[string]string{"auditLogRetentionDays": "30d"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("auditLogRetentionDays"), "30d", "must be a decimal integer")}},
-		"IntegerRange": {v1.TemplateComplianceStrict, map[string]string{"auditLogRetentionDays": "4000"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("auditLogRetentionDays"), "4000", "must be at most 3650")}},
+		"Boolean":         {v1.TemplateSecurityBaseline, map[string]string{"runAsNonRoot": "yes"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("runAsNonRoot"), "yes", "must be true or false")}},
+		"Integer":         {v1.TemplateComplianceStrict, map[string]string{"auditLogRetentionDays": "30d"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("auditLogRetentionDays"), "30d", "must be a decimal integer")}},
+		"IntegerRange":    {v1.TemplateComplianceStrict, map[string]string{"auditLogRetentionDays": "4000"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("auditLogRetentionDays"), "4000", "must be at most 3650")}},
 		"IntegerNegative": {v1.TemplateComplianceStrict, map[string]string{"auditLogRetentionDays": "-1"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("auditLogRetentionDays"), "-1", "must be at least 0")}},
-		"Enum": {v1.TemplateSecurityBaseline, map[string]string{"podSecurityLevel": "privileged"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("podSecurityLevel"), "privileged", "must be one of none, baseline, restricted")}},
-		"String": {v1.TemplateComplianceStrict, map[string]string{"minKubernetesVersion": "latest"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("minKubernetesVersion"), "latest", "not a Kubernetes version: want MAJOR.MINOR or MAJOR.MINOR.PATCH, such as 1.32")}},
+		"Enum":            {v1.TemplateSecurityBaseline, map[string]string{"podSecurityLevel": "privileged"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("podSecurityLevel"), "privileged", "must be one of none, baseline, restricted")}},
+		"String":          {v1.TemplateComplianceStrict, map[string]string{"minKubernetesVersion": "latest"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("minKubernetesVersion"), "latest", "not a Kubernetes version: want MAJOR.MINOR or MAJOR.MINOR.PATCH, such as 1.32")}},
 		"ListItem": {v1.TemplateSecurityBaseline, map[string]string{"allowedRegistries": "ghcr.io,https://quay.io"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("allowedRegistries"), "ghcr.io,https://quay.io",
 			"item 2 (https://quay.io): not a registry: want a host, *.domain, host:port or host/path without scheme, tag or trailing slash, such as ghcr.io/acme")}},
 		"ListEmptyItem": {v1.TemplateSecurityBaseline, map[string]string{"allowedRegistries": "ghcr.io,,quay.io"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("allowedRegistries"), "ghcr.io,,quay.io", "item 2 is empty: separate items with single commas")}},
-		"ListTwice": {v1.TemplateSecurityBaseline, map[string]string{"allowedRegistries": "ghcr.io, ghcr.io"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("allowedRegistries"), "ghcr.io, ghcr.io", "item 2 (ghcr.io) is listed twice")}},
-		"ListValue": {v1.TemplatePSSBaseline, map[string]string{"modes": "enforce,deny"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("modes"), "enforce,deny", "item 2 (deny): must be one of enforce, audit, warn")}},
-		"ListMinItems": {v1.TemplatePSSBaseline, map[string]string{"modes": ""}, field.ErrorList{field.Invalid(p.Child("parameters").Key("modes"), "", "must list at least 1 comma-separated item(s)")}},
+		"ListTwice":     {v1.TemplateSecurityBaseline, map[string]string{"allowedRegistries": "ghcr.io, ghcr.io"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("allowedRegistries"), "ghcr.io, ghcr.io", "item 2 (ghcr.io) is listed twice")}},
+		"ListValue":     {v1.TemplatePSSBaseline, map[string]string{"modes": "enforce,deny"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("modes"), "enforce,deny", "item 2 (deny): must be one of enforce, audit, warn")}},
+		"ListMinItems":  {v1.TemplatePSSBaseline, map[string]string{"modes": ""}, field.ErrorList{field.Invalid(p.Child("parameters").Key("modes"), "", "must list at least 1 comma-separated item(s)")}},
 		"ListNamespace": {v1.TemplatePSSRestricted, map[string]string{"baselineNamespaces": "Legacy"}, field.ErrorList{field.Invalid(p.Child("parameters").Key("baselineNamespaces"), "Legacy",
 			"item 1 (Legacy): not a namespace name: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")}},
 		"Several": {v1.TemplateSecurityBaseline, map[string]string{"runAsNonRoot": "1", "zeta": "x", "alpha": "y"}, field.ErrorList{
@@ -253,5 +261,28 @@ func TestTemplateFilesChecked(t *testing.T) {
 			_, err := readTemplates(fstest.MapFS{"templates/x.yaml": {Data: []byte(data)}})
 			assert.Error(t, err)
 		})
+	}
+}
+
+// TestTemplatesDocumented: docs/resolution.md has a section per template
+// and a row per parameter, with its default.
+func TestTemplatesDocumented(t *testing.T) {
+	b, err := os.ReadFile("../../docs/resolution.md")
+	require.NoError(t, err)
+	doc := string(b)
+	for _, tpl := range Templates() {
+		i := strings.Index(doc, "\n### "+tpl.Name+"\n")
+		require.GreaterOrEqual(t, i, 0, "no section for template %s", tpl.Name)
+		section := doc[i+1:]
+		if j := strings.Index(section[4:], "\n### "); j >= 0 {
+			section = section[:j+4]
+		}
+		for _, p := range tpl.Parameters {
+			def := p.Default
+			if def == "" {
+				def = "(empty)"
+			}
+			assert.Regexp(t, `\n\| `+p.Name+` \| [^|]+ \| `+regexp.QuoteMeta(def)+` \|`, section, "template %s: no row for parameter %s with default %s", tpl.Name, p.Name, def)
+		}
 	}
 }

@@ -36,9 +36,13 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	clocktesting "k8s.io/utils/clock/testing"
+	"sigs.k8s.io/yaml"
 
 	"github.com/kspec-io/kspec/internal/manifest"
+	"github.com/kspec-io/kspec/internal/resolve"
 	"github.com/kspec-io/kspec/internal/rules"
+	"github.com/kspec-io/kspec/internal/specification"
+	"github.com/kspec-io/kspec/internal/validate"
 	"github.com/kspec-io/kspec/test/harness"
 	"github.com/kspec-io/kspec/webhook"
 )
@@ -214,9 +218,7 @@ func TestAgreementWithCheck(t *testing.T) {
 	total := 0
 	for _, name := range []string{"strict", "moderate", "comprehensive", "team-claim"} {
 		t.Run(name, func(t *testing.T) {
-			file := filepath.Join("..", "..", "examples", "specs", name+".yaml")
-			data, err := os.ReadFile(file)
-			require.NoError(t, err)
+			file, data := bundle(t, name)
 			set, err := webhook.CompileBundle(context.Background(), file, data, "")
 			require.NoError(t, err)
 			at, err := time.Parse(time.RFC3339, inWindow)
@@ -264,9 +266,7 @@ func TestAgreementWithCheck(t *testing.T) {
 // neither deny nor warn, though kspec check still reports them.
 func TestOutsideActivationWindow(t *testing.T) {
 	objects, labels := readCorpus(t)
-	file := filepath.Join("..", "..", "examples", "specs", "comprehensive.yaml")
-	data, err := os.ReadFile(file)
-	require.NoError(t, err)
+	file, data := bundle(t, "comprehensive")
 	set, err := webhook.CompileBundle(context.Background(), file, data, "")
 	require.NoError(t, err)
 	const outside = "2026-12-01T00:00:00Z" // a Tuesday, 01:00 in Berlin
@@ -287,6 +287,30 @@ func TestOutsideActivationWindow(t *testing.T) {
 		require.Empty(t, resp.AuditAnnotations, o.key)
 	}
 	require.Positive(t, failing, "no object fails comprehensive: the test proves nothing")
+}
+
+// bundle is an example as the function writes it into a bundle, its
+// template and bases applied, in a file that kspec check reads too.
+func bundle(t *testing.T, name string) (string, []byte) {
+	t.Helper()
+	ctx := context.Background()
+	read := func(name string) rules.Spec {
+		file := filepath.Join("..", "..", "examples", "specs", name+".yaml")
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		s, err := validate.ReadSpecification(ctx, file, data)
+		require.NoError(t, err)
+		return s
+	}
+	resolved, err := resolve.Resolve(ctx, read(name), resolve.Specs(read("strict"), read("moderate"), read("minimal")))
+	require.NoError(t, err)
+	u, err := specification.ToUnstructured(resolved)
+	require.NoError(t, err)
+	data, err := yaml.Marshal(u.Object)
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), name+".yaml")
+	require.NoError(t, os.WriteFile(file, data, 0o600))
+	return file, data
 }
 
 type sets []*rules.Set
