@@ -18,6 +18,7 @@ package webhook
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sync"
@@ -67,9 +68,21 @@ func withEngines(spec rules.Spec, engines ...kspecv1alpha1.Engine) rules.Spec {
 	return spec
 }
 
+// compile compiles spec, once per distinct spec: sets are immutable, and
+// compiling the examples' CEL costs more than the tests.
 func compile(t *testing.T, spec rules.Spec) *rules.Set {
 	t.Helper()
+	key, err := json.Marshal(spec)
+	require.NoError(t, err)
+	examplesMu.Lock()
+	defer examplesMu.Unlock()
+	if set, ok := sets[string(key)]; ok {
+		return set
+	}
 	set, err := rules.Compile(spec)
 	require.NoError(t, err)
+	sets[string(key)] = set
 	return set
 }
+
+var sets = map[string]*rules.Set{}
