@@ -96,7 +96,7 @@ func TestResolveErrorsCLI(t *testing.T) {
 		"Cycle": {[]string{"-f", filepath.Join(dir, "a.yaml"), "--specs", dir},
 			[]string{`cannot resolve base b (a -> b): spec.basedOn.specifications[0]: Invalid value: "a": basedOn cycle: a -> b -> a`}},
 		"DefinedTwice": {[]string{"-f", filepath.Join(dir, "uses-dup.yaml"), "--specs", dir},
-			[]string{"cannot read base dup (uses-dup -> dup): ClusterSpecification dup is defined 2 times: " + filepath.Join(dir, "twice.yaml") + ":1, " + filepath.Join(dir, "twice.yaml") + ":7"}},
+			[]string{`cannot resolve specification uses-dup: spec.basedOn.specifications[0]: Invalid value: "dup": cannot read base: ClusterSpecification dup is defined 2 times: ` + filepath.Join(dir, "twice.yaml") + ":1, " + filepath.Join(dir, "twice.yaml") + ":7"}},
 		"TemplateParameters": {[]string{"-f", filepath.Join(dir, "bad-param.yaml")},
 			[]string{`spec.policyTemplate.parameters[level]: Invalid value: "restricted": template pss-restricted has no parameter "level"; its parameters are modes, workloadRules, baselineNamespaces`,
 				`spec.policyTemplate.parameters[modes]: Invalid value: "enforce,deny": item 2 (deny): must be one of enforce, audit, warn`}},
@@ -139,6 +139,7 @@ func TestValidateResolves(t *testing.T) {
 		"b.yaml": specYAML("b", "  basedOn:\n    specifications: [c, a]\n    mergeStrategy: append\n  kubernetes: {maxVersion: '1.29'}\n"),
 		"c.yaml": specYAML("c", "  kubernetes: {minVersion: '1.30'}\n"),
 		"d.yaml": specYAML("d", "  basedOn:\n    specifications: [c]\n  kubernetes: {maxVersion: '1.29'}\n"),
+		"g.yaml": specYAML("g", "  basedOn:\n    specifications: [h]\n") + "---\n" + specYAML("h", "  kubernetes: {minVersion: '1.31', maxVersion: '1.30'}\n"),
 		"e.yaml": specYAML("e", "  basedOn:\n    specifications: [c]\n    mergeStrategy: append\n  kubernetes: {excludedVersions: ['1.31']}\n  network:\n    requiredPolicies: [{name: p}]\n") +
 			"---\n" + specYAML("f", "  basedOn:\n    specifications: [e]\n    mergeStrategy: append\n  network:\n    requiredPolicies: [{name: p}]\n"),
 	})
@@ -157,6 +158,8 @@ func TestValidateResolves(t *testing.T) {
 		"b": {"6:25 spec.basedOn.specifications[1]: cannot resolve base a (b -> a): spec.policyTemplate.parameters[auditLogRetentionDays]: Invalid value: \"forever\": must be a decimal integer"},
 		"d": {"7:3 spec.kubernetes: combining base c, then its own requirements gives an invalid specification: Invalid value: minVersion must not be greater than maxVersion"},
 		"f": {"20:5 spec.network.requiredPolicies: Invalid value: \"p\": its own requirements sets p again after base e; append keeps every entry and a key may appear once: remove one, or use mergeStrategy merge so that the later entry wins"},
+		"g": {"6:22 spec.basedOn.specifications[0]: Invalid value: \"h\": cannot read base: invalid specification h:\n" + filepath.Join(dir, "g.yaml") + ":12:3: spec.kubernetes: Invalid value: minVersion must not be greater than maxVersion"},
+		"h": {"12:3 spec.kubernetes: Invalid value: minVersion must not be greater than maxVersion"},
 	}, got)
 	assert.Equal(t, 2, sum.Valid, "c and e")
 }

@@ -85,15 +85,15 @@ func (c *validateCmd) Run(s streams, rc *exitCode) error {
 	sum := &validateSummary{Documents: []documentResult{}}
 	ctx := context.Background()
 	var results []documentResult
-	var specs []manifest.Document             // the valid specifications: bases
-	resolvable := map[int]manifest.Document{} // by result: the specs with a template or bases
+	var specs []manifest.Document             // the specifications: bases (an invalid one says why when named)
+	resolvable := map[int]manifest.Document{} // by result: the valid specs with a template or bases
 	for _, src := range sources {
 		for _, d := range manifest.ParseKinds(src.Name, src.Data, validated) {
 			r := validateDocument(ctx, schema, d)
-			if r.Status == statusValid && d.Object != nil && isSpecification(d.Object.GetAPIVersion(), d.Object.GetKind()) {
+			if d.Object != nil && isSpecification(d.Object.GetAPIVersion(), d.Object.GetKind()) {
 				specs = append(specs, d)
 				spec, _ := d.Object.Object["spec"].(map[string]any)
-				if spec["policyTemplate"] != nil || spec["basedOn"] != nil {
+				if r.Status == statusValid && (spec["policyTemplate"] != nil || spec["basedOn"] != nil) {
 					resolvable[len(results)] = d
 				}
 			}

@@ -85,7 +85,12 @@ type Error struct {
 	// Errors are the problems, at paths of the specification at fault
 	// (of the combined one when Combined is set).
 	Errors field.ErrorList
+	// Err is the Source's error when reading a base failed.
+	Err error
 }
+
+// Unwrap returns the Source's error, if any.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	var b strings.Builder
@@ -117,15 +122,15 @@ func (e *Error) Error() string {
 // Errors: *MissingError when bases are not in the Source (every one found
 // missing so far); *Error for an unknown template or parameter, a bad
 // parameter value, a cycle, bases deeper than MaxDepth, bases on a claim,
-// a key repeated under append, or an invalid combination; the Source's
-// own errors, wrapped.
+// a key repeated under append, an invalid combination, or a Source
+// error (which the *Error wraps).
 func Resolve(ctx context.Context, spec rules.Spec, src Source) (rules.Spec, error) {
 	if spec.Spec.PolicyTemplate == nil && spec.Spec.BasedOn == nil {
 		spec.Spec = *spec.Spec.DeepCopy()
 		return spec, nil
 	}
 	// Otherwise the result is check's, which shares nothing with its input.
-	r := &resolver{src: src, done: map[string]*resolved{}, missing: map[string]bool{}}
+	r := &resolver{src: src, done: map[string]*resolved{}, missing: map[string]bool{}, incomplete: map[string]bool{}}
 	out, err := r.resolve(ctx, spec, []string{display(spec)})
 	if err != nil {
 		return rules.Spec{}, err
@@ -141,8 +146,9 @@ type resolver struct {
 	src Source
 	// done holds the resolved bases by name.
 	done map[string]*resolved
-	// missing are the bases the source does not have.
-	missing map[string]bool
+	// missing are the bases the source does not have; incomplete, those
+	// with a missing base below them.
+	missing, incomplete map[string]bool
 }
 
 // A resolved specification, and the longest basedOn chain below it (its
@@ -183,7 +189,7 @@ func (r *resolver) resolve(ctx context.Context, s rules.Spec, chain []string) (*
 			return nil, fail(field.Forbidden(bp, "a claim cannot be based on other specifications: it resolves against its own requirements only, and the platform's specifications already apply beside it, whatever the claim says; use a policyTemplate or state the requirements"))
 		}
 		if level := len(chain) - 1; level >= MaxDepth {
-			return nil, fail(field.Invalid(bp.Child("specifications").Index(0), b.Specifications[0], fmt.Sprintf("basedOn is nested more than the limit of %d levels: %s", MaxDepth, strings.Join(append(slices.Clone(chain), b.Specifications[0]), " -> "))))
+			return nil, fail(field.Invalid(bp.Child("specifications").Index(0), b.Specifications[0], fmt.Sprintf("basedOn is nested %d levels deep, more than the limit of %d: %s", level+1, MaxDepth, strings.Join(append(slices.Clone(chain), b.Specifications[0]), " -> "))))
 		}
 		switch b.MergeStrategy {
 		case "":
@@ -246,7 +252,7 @@ func (r *resolver) base(ctx context.Context, name string, chain []string, p *fie
 	if b, ok := r.done[name]; ok {
 		return b, nil
 	}
-	if r.missing[name] {
+	if r.missing[name] || r.incomplete[name] {
 		return nil, nil
 	}
 	s, err := r.src.Specification(ctx, name)
@@ -255,13 +261,17 @@ func (r *resolver) base(ctx context.Context, name string, chain []string, p *fie
 		r.missing[name] = true
 		return nil, nil
 	case err != nil:
-		return nil, fmt.Errorf("cannot read base %s (%s): %w", name, strings.Join(chain, " -> "), err)
+		return nil, &Error{Chain: chain[:len(chain)-1], Errors: field.ErrorList{field.Invalid(p, name, "cannot read base: "+err.Error())}, Err: err}
 	case s.Claim():
 		return nil, &Error{Chain: chain[:len(chain)-1], Errors: field.ErrorList{field.Invalid(p, name, fmt.Sprintf("%s is the claim %s/%s: only a ClusterSpecification can be a base", name, s.Namespace, s.Name))}}
 	}
 	b, err := r.resolve(ctx, s, chain)
-	if err != nil || b == nil {
+	if err != nil {
 		return nil, err
+	}
+	if b == nil {
+		r.incomplete[name] = true
+		return nil, nil
 	}
 	r.done[name] = b
 	return b, nil

@@ -193,11 +193,21 @@ func TestResolveErrors(t *testing.T) {
 		assert.EqualError(t, err, "base specifications w, y, z not found")
 	})
 
+	t.Run("MissingReadOnce", func(t *testing.T) {
+		// b and c both lead to d, whose base m is missing: d is read once.
+		src := &countingSource{Source: Specs(spec("b", "", "d"), spec("c", "", "d"), spec("d", "", "m")), reads: map[string]int{}}
+		_, err := Resolve(ctx, spec("a", "", "b", "c"), src)
+		var me *MissingError
+		require.ErrorAs(t, err, &me)
+		assert.Equal(t, []string{"m"}, me.Names)
+		assert.Equal(t, map[string]int{"b": 1, "c": 1, "d": 1, "m": 1}, src.reads)
+	})
+
 	t.Run("SourceError", func(t *testing.T) {
 		boom := errors.New("connection refused")
 		_, err := Resolve(ctx, spec("a", "", "b"), sourceFunc(func(context.Context, string) (rules.Spec, error) { return rules.Spec{}, boom }))
 		require.ErrorIs(t, err, boom)
-		assert.ErrorContains(t, err, "cannot read base b (a -> b)")
+		assert.EqualError(t, err, `cannot resolve specification a: spec.basedOn.specifications[0]: Invalid value: "b": cannot read base: connection refused`)
 		var me *MissingError
 		assert.False(t, errors.As(err, &me))
 	})
@@ -207,7 +217,7 @@ func TestResolveErrors(t *testing.T) {
 		require.NoError(t, err, "%d levels are allowed", MaxDepth)
 		_, err = Resolve(ctx, spec("l0", "", "l1"), Specs(deep(MaxDepth)...))
 		re := chainOf(t, err)
-		assert.ErrorContains(t, err, "more than the limit of 5 levels: l0 -> l1 -> l2 -> l3 -> l4 -> l5 -> l6")
+		assert.EqualError(t, err, `cannot resolve base l5 (l0 -> l1 -> l2 -> l3 -> l4 -> l5): spec.basedOn.specifications[0]: Invalid value: "l6": basedOn is nested 6 levels deep, more than the limit of 5: l0 -> l1 -> l2 -> l3 -> l4 -> l5 -> l6`)
 		assert.Equal(t, "l5", re.Chain[len(re.Chain)-1])
 	})
 
@@ -296,4 +306,32 @@ type sourceFunc func(context.Context, string) (rules.Spec, error)
 
 func (f sourceFunc) Specification(ctx context.Context, name string) (rules.Spec, error) {
 	return f(ctx, name)
+}
+
+// TestResolveConcurrently: a function serves requests in parallel; the
+// caches and the Source are shared (run with -race).
+func TestResolveConcurrently(t *testing.T) {
+	ctx := context.Background()
+	comprehensive, src := example(t, "comprehensive"), Specs(example(t, "strict"))
+	want, err := Resolve(ctx, comprehensive, src)
+	require.NoError(t, err)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := Resolve(ctx, comprehensive, src)
+			if err == nil && !assert.ObjectsAreEqual(want, got) {
+				err = errors.New("a concurrent resolution differs")
+			}
+			if err == nil { // results are the caller's to change
+				got.Spec.Workloads.Images.AllowedRegistries[0] = "changed.example"
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+	again, err := Resolve(ctx, comprehensive, src)
+	require.NoError(t, err)
+	assert.Equal(t, want, again)
 }

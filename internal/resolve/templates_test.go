@@ -37,6 +37,8 @@ import (
 // TestTemplatesAreTheAPIs: a template for every name the API's enum
 // allows, and only those.
 func TestTemplatesAreTheAPIs(t *testing.T) {
+	_, lerr := loadTemplates()
+	require.NoError(t, lerr)
 	crds, err := validate.KspecCRDs()
 	require.NoError(t, err)
 	var enum []string
