@@ -348,3 +348,62 @@ func TestDeterministic(t *testing.T) {
 	}
 	assert.Equal(t, "ClusterTarget kspec-system/gone is not found", condition(first, ConditionTargetsReady).GetMessage())
 }
+
+func TestClaimCredentials(t *testing.T) {
+	f := newTestFunction()
+	xr := teamClaim(t, func(u *unstructured.Unstructured) {
+		_ = unstructured.SetNestedField(u.Object, map[string]any{"refs": []any{map[string]any{"name": "a", "namespace": "team-payments"}}}, "spec", "targets")
+	})
+	ct := func(kind string) *unstructured.Unstructured {
+		c := clusterTarget("a", true, true, nil)
+		c.SetNamespace("team-payments")
+		_ = unstructured.SetNestedField(c.Object, kind, "spec", "providerConfigRef", "kind")
+		return c
+	}
+	pc := func(creds map[string]any) *unstructured.Unstructured {
+		p := kspecProviderConfig("a", creds)
+		p.SetNamespace("team-payments")
+		return p
+	}
+	cases := map[string]struct {
+		ct      *unstructured.Unstructured
+		configs []*unstructured.Unstructured
+		cluster []*unstructured.Unstructured
+		want    string
+	}{
+		"OwnSecret": {
+			ct:      ct("ProviderConfig"),
+			configs: []*unstructured.Unstructured{pc(map[string]any{"source": "Secret", "secretRef": map[string]any{"namespace": "team-payments", "name": "kc", "key": "kubeconfig"}})},
+		},
+		"PlatformSecret": {
+			ct:      ct("ProviderConfig"),
+			configs: []*unstructured.Unstructured{pc(map[string]any{"source": "Secret", "secretRef": map[string]any{"namespace": "kspec-system", "name": "kc", "key": "kubeconfig"}})},
+			want:    "reads a secret in namespace kspec-system, and a claim may only use credentials of its own namespace",
+		},
+		"ProviderIdentity": {
+			ct:      ct("ProviderConfig"),
+			configs: []*unstructured.Unstructured{pc(map[string]any{"source": "InjectedIdentity"})},
+			want:    "uses the provider's own identity",
+		},
+		"ClusterProviderConfig": {
+			ct:      ct("ClusterProviderConfig"),
+			cluster: []*unstructured.Unstructured{kspecProviderConfig("a", map[string]any{"source": "InjectedIdentity"})},
+			want:    "uses ClusterProviderConfig a, and a claim may only use credentials of its own namespace",
+		},
+	}
+	for n, tc := range cases {
+		t.Run(n, func(t *testing.T) {
+			req := map[string][]*unstructured.Unstructured{reqTargets: {tc.ct}, reqConfigs: tc.configs, reqClusterConfigs: tc.cluster}
+			rsp := run(t, f, fixture{step: "policies", xr: xr, required: req}.build(t))
+			require.Empty(t, fatal(rsp))
+			_, _, composed := desired(t, rsp, "kspec/provider-config@team-payments.a")
+			if tc.want == "" {
+				assert.True(t, composed, resourceNames(rsp))
+				return
+			}
+			assert.False(t, composed)
+			assert.Empty(t, rsp.GetDesired().GetResources())
+			assert.Contains(t, condition(rsp, ConditionTargetsReady).GetMessage(), tc.want)
+		})
+	}
+}

@@ -60,10 +60,29 @@ type composition struct {
 	shared    *conversionCache
 }
 
-// A converted object: its content as a map and as a protobuf Struct.
+// A converted object: its content as a map and as a protobuf Struct, and
+// the provider-kubernetes Objects wrapping it, by wrapKey.
 type converted struct {
-	u *unstructured.Unstructured
-	s *structpb.Struct
+	u        *unstructured.Unstructured
+	s        *structpb.Struct
+	wrappers sync.Map
+}
+
+// wrapKey is everything a wrapper depends on besides the object.
+func wrapKey(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object) string {
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%t", xr.Name, s, o.Name, t.Namespace, t.Name, t.ProviderConfig, o.ObserveOnly)
+}
+
+// wrapped returns the wrapper of a converted object for a target, built
+// once.
+func (cv *converted) wrapped(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object) *structpb.Struct {
+	k := wrapKey(xr, s, t, o)
+	if w, ok := cv.wrappers.Load(k); ok {
+		return w.(*structpb.Struct)
+	}
+	w := wrap(xr, s, t, o, cv.s)
+	cv.wrappers.Store(k, w)
+	return w
 }
 
 // add takes in every target's output and the summary.
@@ -113,9 +132,7 @@ func (c *composition) addTarget(t step.Target, out *step.Output) error {
 		}
 		s := cv.s
 		if !t.Local {
-			if s, err = wrap(c.xr, c.step, t, o, cv.s); err != nil {
-				return errors.Wrapf(err, "step %s: %s for %s", c.step, describeObject(o), t)
-			}
+			s = cv.wrapped(c.xr, c.step, t, o)
 			wrapped = true
 		}
 		if err := c.compose(step.ComposedName(c.step, t, o.Name), s, o.Ready); err != nil {
@@ -331,6 +348,13 @@ func toUnstructured(o step.Object) (*unstructured.Unstructured, error) {
 	if o.Resource == nil {
 		return nil, errors.New("no resource")
 	}
+	if u, ok := o.Resource.(*unstructured.Unstructured); ok && u.Object["status"] == nil && !hasCreationTimestamp(u) {
+		// Already plain: read as it is, never modified.
+		if u.GetAPIVersion() == "" || u.GetKind() == "" || u.GetName() == "" {
+			return nil, errors.New("apiVersion, kind and metadata.name are required")
+		}
+		return u, nil
+	}
 	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o.Resource)
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot convert")
@@ -346,10 +370,16 @@ func toUnstructured(o step.Object) (*unstructured.Unstructured, error) {
 	return u, nil
 }
 
+func hasCreationTimestamp(u *unstructured.Unstructured) bool {
+	md, _ := u.Object["metadata"].(map[string]any)
+	_, ok := md["creationTimestamp"]
+	return ok
+}
+
 // wrap puts an object for a remote target into a provider-kubernetes
 // Object in the target's namespace, using the target's ProviderConfig. The
 // manifest is shared, not copied: nothing modifies it.
-func wrap(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object, manifest *structpb.Struct) (*structpb.Struct, error) {
+func wrap(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object, manifest *structpb.Struct) *structpb.Struct {
 	str := structpb.NewStringValue
 	obj := func(f map[string]*structpb.Value) *structpb.Value {
 		return structpb.NewStructValue(&structpb.Struct{Fields: f})
@@ -374,7 +404,7 @@ func wrap(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object, manifest *
 			}),
 		}),
 		"spec": obj(spec),
-	}}, nil
+	}}
 }
 
 // objectName is a DNS label (at most 63 characters) made of the parts,

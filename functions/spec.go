@@ -31,6 +31,7 @@ import (
 	"github.com/kspec-io/kspec/internal/resolve"
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/specification"
+	"github.com/kspec-io/kspec/internal/validate"
 )
 
 // Names of the dispatcher's own requirements. Steps' requirements are
@@ -92,7 +93,7 @@ func observedSpec(req *fnv1.RunFunctionRequest) (step.XR, rules.Spec, error) {
 	if u.Object == nil {
 		return step.XR{}, rules.Spec{}, errors.New("the request holds no observed composite resource")
 	}
-	spec, err := specification.FromUnstructured(u)
+	spec, err := specification.FromUnstructured(withDefaults(u))
 	if err != nil {
 		// An *InvalidError names every field at fault.
 		return step.XR{}, rules.Spec{}, err
@@ -102,6 +103,20 @@ func observedSpec(req *fnv1.RunFunctionRequest) (step.XR, rules.Spec, error) {
 		xr.ClaimName, xr.ClaimNamespace = spec.Name, spec.Namespace
 	}
 	return xr, spec, nil
+}
+
+// withDefaults returns a copy of the composite resource with the XRD
+// schema's defaults applied. An API server has applied them already; a
+// composite given to crossplane render has not, and must render the same.
+// Validation errors are left to FromUnstructured, which names them.
+func withDefaults(u *unstructured.Unstructured) *unstructured.Unstructured {
+	s, err := validate.KspecSchema()
+	if err != nil || u.GetKind() != v1alpha1.ClusterSpecificationKind {
+		return u
+	}
+	d := u.DeepCopy()
+	_ = s.Validate(context.Background(), d)
+	return d
 }
 
 // describe names a specification for messages.

@@ -55,3 +55,21 @@ func TestBases(t *testing.T) {
 	rsp = run(t, f, fixture{step: "policies", xr: xr, required: map[string][]*unstructured.Unstructured{reqSpecifications: {claimAsBase}}}.build(t))
 	assert.Contains(t, fatal(rsp), "base ClusterSpecification strict is the composite of claim team-payments/payments-hardening")
 }
+
+func TestDefaultsAsTheAPIServer(t *testing.T) {
+	// As crossplane render passes it: no defaults applied.
+	raw := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "kspec.io/v1alpha1", "kind": "ClusterSpecification",
+		"metadata": map[string]any{"name": "bare"},
+		"spec": map[string]any{"workloads": map[string]any{"containers": map[string]any{
+			"forbidden": []any{map[string]any{"key": "securityContext.privileged", "value": true}},
+		}}},
+	}}
+	rsp := run(t, newTestFunction(), fixture{step: "policies", xr: raw, required: kyvernoCRDs(crdVP)}.build(t))
+	require.Empty(t, fatal(rsp))
+	vp, _, ok := desired(t, rsp, "policies/validatingpolicy-kspec-bare-privileged")
+	require.True(t, ok, "the default engine (Kyverno) renders: %v", resourceNames(rsp))
+	enabled, found, _ := unstructured.NestedBool(vp.Object, "spec", "evaluation", "admission", "enabled")
+	assert.True(t, found)
+	assert.False(t, enabled, "the default mode (monitor) evaluates no admission")
+}

@@ -164,7 +164,7 @@ func targets(req *fnv1.RunFunctionRequest, xr step.XR, spec rules.Spec, reqs req
 		tgt, ref, problems := target(chosen[k], xr)
 		ts.problems = append(ts.problems, problems...)
 		if tgt.ProviderConfig != "" {
-			pc, err := providerConfig(tgt, ref, configs)
+			pc, err := providerConfig(tgt, ref, configs, xr.Claim())
 			if err != nil {
 				ts.problems = append(ts.problems, fmt.Sprintf("%s: %v; nothing is composed on it", tgt, err))
 				tgt.ProviderConfig = ""
@@ -203,6 +203,11 @@ func target(u *unstructured.Unstructured, xr step.XR) (step.Target, xpv2.Provide
 	if ref == nil || ref.Name == "" {
 		return t, xpv2.ProviderConfigReference{}, append(problems, fmt.Sprintf("%s names no ProviderConfig; nothing is composed on it", t))
 	}
+	if xr.Claim() && ref.Kind == "ClusterProviderConfig" {
+		// A ProviderConfig composed in the team's namespace from
+		// cluster-wide credentials would hand them to the team.
+		return t, xpv2.ProviderConfigReference{}, append(problems, fmt.Sprintf("%s uses ClusterProviderConfig %s, and a claim may only use credentials of its own namespace; nothing is composed on it", t, ref.Name))
+	}
 	t.ProviderConfig = providerConfigName(xr, t)
 	return t, *ref, problems
 }
@@ -219,8 +224,10 @@ func configKey(t step.Target, ref xpv2.ProviderConfigReference) (string, string)
 // providerConfig is the provider-kubernetes ProviderConfig for a remote
 // target: the credentials of the ClusterTarget's kspec ProviderConfig.
 // provider-kubernetes reads a kubeconfig from a Secret or uses its own
-// identity; a bearer token and server URL it cannot use.
-func providerConfig(t step.Target, ref xpv2.ProviderConfigReference, configs map[string]*unstructured.Unstructured) (*unstructured.Unstructured, error) {
+// identity; a bearer token and server URL it cannot use. A claim's target
+// must hold its credentials in the claim's namespace: the ProviderConfig
+// composed there can be used by anyone who may create Objects there.
+func providerConfig(t step.Target, ref xpv2.ProviderConfigReference, configs map[string]*unstructured.Unstructured, claim bool) (*unstructured.Unstructured, error) {
 	key, what := configKey(t, ref)
 	u, ok := configs[key]
 	if !ok {
@@ -233,6 +240,8 @@ func providerConfig(t step.Target, ref xpv2.ProviderConfigReference, configs map
 	cred := pc.Spec.Credentials
 	var credentials map[string]any
 	switch {
+	case cred.Source == xpv2.CredentialsSourceInjectedIdentity && claim:
+		return nil, errors.Errorf("its %s uses the provider's own identity, and a claim may only use credentials of its own namespace", what)
 	case cred.Source == xpv2.CredentialsSourceInjectedIdentity:
 		credentials = map[string]any{"source": string(xpv2.CredentialsSourceInjectedIdentity)}
 	case cred.Source == xpv2.CredentialsSourceSecret && cred.Format == providerv1alpha1.CredentialsFormatToken:
@@ -241,6 +250,9 @@ func providerConfig(t step.Target, ref xpv2.ProviderConfigReference, configs map
 		ns := cred.SecretRef.Namespace
 		if ns == "" {
 			ns = t.Namespace
+		}
+		if claim && ns != t.Namespace {
+			return nil, errors.Errorf("its %s reads a secret in namespace %s, and a claim may only use credentials of its own namespace", what, ns)
 		}
 		credentials = map[string]any{
 			"source":    string(xpv2.CredentialsSourceSecret),
