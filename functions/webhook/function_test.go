@@ -87,7 +87,6 @@ func desired(rsp *fnv1.RunFunctionResponse) map[string]string {
 func TestRunFunctionWebhook(t *testing.T) {
 	rsp := runStep(t, "webhook", nil)
 	assert.Equal(t, map[string]string{
-		"webhook/namespace":           "Namespace",
 		"webhook/serviceaccount":      "ServiceAccount",
 		"webhook/clusterrole":         "ClusterRole",
 		"webhook/clusterrolebinding":  "ClusterRoleBinding",
@@ -95,7 +94,7 @@ func TestRunFunctionWebhook(t *testing.T) {
 		"webhook/poddisruptionbudget": "PodDisruptionBudget",
 		"webhook/service":             "Service",
 		"webhook/bundle":              "ConfigMap",
-	}, desired(rsp), "the webhook configuration waits for the Deployment")
+	}, desired(rsp), "the webhook configuration waits for the Deployment; the control plane's namespace is the platform's")
 	assert.Positive(t, rsp.GetMeta().GetTtl().AsDuration())
 	assert.LessOrEqual(t, rsp.GetMeta().GetTtl().AsDuration(), 30*time.Second, "the function looks again soon")
 

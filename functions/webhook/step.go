@@ -31,6 +31,7 @@ import (
 // Names of the step's objects.
 const (
 	objectBundle               = "bundle"
+	objectNamespace            = "namespace"
 	objectDeployment           = "deployment"
 	objectWebhookConfiguration = "validatingwebhookconfiguration"
 )
@@ -46,7 +47,8 @@ var _ step.Step = Step{}
 
 // Render composes on target t the webhook stack and bundle of a
 // cluster-wide spec, or the bundle of a claim, when the spec's engines
-// include Webhook and the target allows enforcement.
+// include Webhook and the target allows enforcement. The stack's Namespace
+// is composed on remote targets only.
 //
 // The ValidatingWebhookConfiguration is composed only once the Deployment
 // is ready there (or it was composed before): until then nothing could
@@ -63,7 +65,15 @@ func (Step) Render(_ context.Context, req *step.Request, t step.Target) (*step.O
 			return nil, errors.Wrap(err, "cannot render the webhook")
 		}
 		for _, o := range stack {
-			out.Objects = append(out.Objects, step.Object{Name: strings.ToLower(o.GetObjectKind().GroupVersionKind().Kind), Resource: o})
+			name := strings.ToLower(o.GetObjectKind().GroupVersionKind().Kind)
+			if name == objectNamespace && t.Local {
+				// The control plane's namespace holds the platform's
+				// ClusterTargets, their credentials and every spec's
+				// scans: it exists before any spec, and a spec that
+				// composed it would take all of that with it when deleted.
+				continue
+			}
+			out.Objects = append(out.Objects, step.Object{Name: name, Resource: o})
 		}
 	}
 	cm, err := Bundle(req.Spec, req.Set, req.Input.Namespace)

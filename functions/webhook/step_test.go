@@ -84,7 +84,8 @@ const availableDeployment = `{apiVersion: apps/v1, kind: Deployment, metadata: {
 	spec: {replicas: 3}, status: {observedGeneration: 1, updatedReplicas: 3, availableReplicas: 3, conditions: [{type: Available, status: "True"}]}}`
 
 func TestStepRender(t *testing.T) {
-	stack := []string{"namespace", "serviceaccount", "clusterrole", "clusterrolebinding", "deployment", "poddisruptionbudget", "service"}
+	stack := []string{"serviceaccount", "clusterrole", "clusterrolebinding", "deployment", "poddisruptionbudget", "service"}
+	remoteStack := append([]string{"namespace"}, stack...)
 	cases := map[string]struct {
 		reason  string
 		spec    rules.Spec
@@ -111,10 +112,10 @@ func TestStepRender(t *testing.T) {
 			want:    append(append([]string{}, stack...), "validatingwebhookconfiguration", "bundle"),
 		},
 		"RemoteDeploymentReady": {
-			reason: "On a remote target the Deployment's readiness is read from the Object's manifest.",
+			reason: "On a remote target the Namespace is composed too, and the Deployment's readiness is read from the Object's manifest.",
 			spec:   example(t, "comprehensive.yaml"), target: remote,
 			observe: map[string]string{"deployment": availableDeployment},
-			want:    append(append([]string{}, stack...), "validatingwebhookconfiguration", "bundle"),
+			want:    append(append([]string{}, remoteStack...), "validatingwebhookconfiguration", "bundle"),
 		},
 		"NoEnforcement": {
 			reason: "A target that does not allow enforcement gets nothing.",
