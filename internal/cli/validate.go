@@ -177,7 +177,7 @@ func resolveDocument(ctx context.Context, d manifest.Document, src *specSource) 
 			ps[i] = at(fe.Field, msg)
 		}
 		return ps
-	case errors.As(err, &re) && spec.Spec.BasedOn != nil:
+	case errors.As(err, &re) && len(re.Chain) > 1 && spec.Spec.BasedOn != nil:
 		// A base at fault: point at the reference that leads to it.
 		f := "spec.basedOn"
 		if i := slices.Index(spec.Spec.BasedOn.Specifications, re.Chain[1]); i >= 0 {

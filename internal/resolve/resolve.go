@@ -94,7 +94,10 @@ func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	at := e.Chain[len(e.Chain)-1]
+	at := ""
+	if len(e.Chain) > 0 {
+		at = e.Chain[len(e.Chain)-1]
+	}
 	if len(e.Chain) > 1 {
 		fmt.Fprintf(&b, "cannot resolve base %s (%s)", at, strings.Join(e.Chain, " -> "))
 	} else {
@@ -188,7 +191,7 @@ func (r *resolver) resolve(ctx context.Context, s rules.Spec, chain []string) (*
 		if s.Claim() {
 			return nil, fail(field.Forbidden(bp, "a claim cannot be based on other specifications: it resolves against its own requirements only, and the platform's specifications already apply beside it, whatever the claim says; use a policyTemplate or state the requirements"))
 		}
-		if level := len(chain) - 1; level >= MaxDepth {
+		if level := len(chain) - 1; level >= MaxDepth && len(b.Specifications) > 0 {
 			return nil, fail(field.Invalid(bp.Child("specifications").Index(0), b.Specifications[0], fmt.Sprintf("basedOn is nested %d levels deep, more than the limit of %d: %s", level+1, MaxDepth, strings.Join(append(slices.Clone(chain), b.Specifications[0]), " -> "))))
 		}
 		switch b.MergeStrategy {

@@ -145,6 +145,15 @@ func TestResolve(t *testing.T) {
 		assert.Equal(t, v1.PodSecurityRestricted, got.Spec.PodSecurity.Enforce)
 	})
 
+	t.Run("EmptyBasedOn", func(t *testing.T) {
+		// The schema requires a base; code may build one without.
+		a := spec("a", "1.30")
+		a.Spec.BasedOn = &v1.BasedOn{}
+		got, err := Resolve(ctx, a, Specs())
+		require.NoError(t, err)
+		assert.Equal(t, v1.KubernetesVersion("1.30"), got.Spec.Kubernetes.MinVersion)
+	})
+
 	t.Run("ClaimWithTemplate", func(t *testing.T) {
 		c := rules.Spec{Name: "team", Namespace: "team-a"}
 		c.Spec.PolicyTemplate = &v1.PolicyTemplate{Name: v1.TemplateSecurityBaseline, Parameters: map[string]string{"allowedRegistries": "ghcr.io/team-a"}}
