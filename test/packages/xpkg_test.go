@@ -30,6 +30,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -464,6 +465,16 @@ func checkRuntime(t *testing.T, img v1.Image, entrypoint, version string) {
 	libs, err := exe.ImportedLibraries()
 	require.NoError(t, err)
 	assert.Empty(t, libs, "%s links shared libraries", entrypoint)
+
+	// The entrypoint is the program it claims to be: run it (this machine
+	// runs linux/amd64 binaries) and read its usage.
+	if runtime.GOOS == "linux" && runtime.GOARCH == arch {
+		file := filepath.Join(t.TempDir(), path.Base(entrypoint))
+		require.NoError(t, os.WriteFile(file, bin, 0o700))
+		out, _ := exec.Command(file, "--help").CombinedOutput()
+		assert.Contains(t, string(out), "Usage", "%s --help", entrypoint)
+		assert.Contains(t, string(out), path.Base(entrypoint), "%s --help", entrypoint)
+	}
 }
 
 // TestForeignObjectFailsBuild shows the build really lints: a package root
