@@ -9,12 +9,15 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo deve
 CONTROLLER_GEN = $(shell $(TOOLS) path controller-gen)
 ANGRYJET       = $(shell $(TOOLS) path angryjet)
 GOLANGCI_LINT  = $(shell $(TOOLS) path golangci-lint)
+CROSSPLANE     = $(shell $(TOOLS) path crossplane)
+XPKG_DIR      ?= _output/xpkg
+XPKG_ARCH     ?= amd64
 TEST_ENV = KUBEBUILDER_ASSETS=$(shell $(TOOLS) path envtest) \
            KSPEC_KYVERNO=$(shell $(TOOLS) path kyverno) \
            KSPEC_CROSSPLANE=$(shell $(TOOLS) path crossplane) \
            KSPEC_CROSSPLANE_CORE=$(shell $(TOOLS) path crossplane-core)
 
-.PHONY: all build tools generate check-generated lint test unit golden-update reviewable clean
+.PHONY: all build tools generate check-generated lint test unit golden-update render-update xpkg reviewable clean
 
 all: build
 
@@ -56,8 +59,19 @@ unit:
 golden-update:
 	go test -count=1 ./internal/render/ -run '^TestGolden$$' -update
 
+## render-update: rewrite the crossplane render goldens (examples/render/*/expected.yaml) after an intended change
+render-update:
+	@$(TOOLS) build crossplane
+	KSPEC_CROSSPLANE=$(CROSSPLANE) go test -count=1 ./test/render/ -run '^TestRender$$' -update
+
+## xpkg: build the Configuration, function-kspec (runtime image embedded) and provider-kspec packages, and the
+## kspec-webhook image, into $(XPKG_DIR) with the real crossplane CLI; no Docker
+xpkg:
+	@$(TOOLS) build crossplane
+	go run ./hack/xpkg --crossplane=$(CROSSPLANE) --output=$(XPKG_DIR) --arch=$(XPKG_ARCH)
+
 ## reviewable: generate, lint and test: run before sending a change
 reviewable: generate lint test
 
 clean:
-	rm -rf bin .work
+	rm -rf bin .work _output

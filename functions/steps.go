@@ -18,14 +18,20 @@ package functions
 
 import (
 	fnv1beta1 "github.com/kspec-io/kspec/apis/fn/v1beta1"
+	"github.com/kspec-io/kspec/functions/certificates"
+	"github.com/kspec-io/kspec/functions/compliance"
 	"github.com/kspec-io/kspec/functions/policies"
 	"github.com/kspec-io/kspec/functions/step"
+	"github.com/kspec-io/kspec/functions/webhook"
 )
 
 // Steps are the steps function-kspec serves, by the Input's step name. Each
 // step package adds itself here.
 func Steps() map[fnv1beta1.Step]step.Step {
 	return map[fnv1beta1.Step]step.Step{
-		fnv1beta1.StepPolicies: policies.New(),
+		fnv1beta1.StepPolicies:     policies.New(),
+		fnv1beta1.StepCertificates: certificates.Step{},
+		fnv1beta1.StepWebhook:      webhook.Step{},
+		fnv1beta1.StepCompliance:   compliance.Step{},
 	}
 }

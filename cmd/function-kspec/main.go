@@ -20,6 +20,8 @@ limitations under the License.
 package main
 
 import (
+	"time"
+
 	"github.com/alecthomas/kong"
 	function "github.com/crossplane/function-sdk-go"
 
@@ -36,6 +38,8 @@ type cli struct {
 	TLSCertsDir        string `help:"Directory containing server certs (tls.key, tls.crt) and the CA used to verify client certificates (ca.crt)." env:"TLS_SERVER_CERTS_DIR" name:"tls-server-certs-dir"`
 	Insecure           bool   `help:"Run without mTLS credentials. If you supply this flag --tls-server-certs-dir will be ignored."`
 	MaxRecvMessageSize int    `help:"Maximum size of received messages in MB." default:"4"`
+
+	Now time.Time `help:"Render as if the clock read this RFC 3339 time (activation windows, exemption expiry), for offline rendering with crossplane render and its golden files. Default: the real clock." placeholder:"TIME"`
 }
 
 // Run serves the function until the process is stopped.
@@ -45,7 +49,13 @@ func (c *cli) Run() error {
 		return err
 	}
 	log.Debug("Starting function-kspec", "version", version.Version())
-	return function.Serve(functions.New(log),
+	var opts []functions.Option
+	if !c.Now.IsZero() {
+		now := c.Now
+		opts = append(opts, functions.WithClock(func() time.Time { return now }))
+		log.Info("Rendering at a fixed clock", "now", now.Format(time.RFC3339))
+	}
+	return function.Serve(functions.New(log, opts...),
 		function.Listen(c.Network, c.Address),
 		function.MTLSCertificates(c.TLSCertsDir),
 		function.Insecure(c.Insecure),

@@ -98,6 +98,10 @@ const namespaceOf = "(object.kind == 'Namespace' ? object.metadata.name : object
 // IsSystemNamespace reports whether no rule evaluates objects in ns.
 func IsSystemNamespace(ns string) bool { return slices.Contains(systemNamespaces, ns) }
 
+// SystemNamespaces are the namespaces no rule evaluates, in a new slice:
+// what an enforcement point's namespaceSelector leaves out.
+func SystemNamespaces() []string { return slices.Clone(systemNamespaces) }
+
 // systemNamespaces are never evaluated.
 var systemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease"}
 
