@@ -38,6 +38,7 @@ import (
 
 	oscaltypes "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
 	"github.com/google/uuid"
+	"github.com/pkg/errors"
 
 	"github.com/kspec-io/kspec/internal/report"
 	"github.com/kspec-io/kspec/internal/version"
@@ -125,14 +126,13 @@ func (s *Stream) End(rep *report.Report) error {
 }
 
 func (s *Stream) build(rep *report.Report) (*oscaltypes.AssessmentResults, error) {
-	at := time.Time{}
-	if rep.Time != "" {
-		t, err := time.Parse(time.RFC3339, rep.Time)
-		if err != nil {
-			return nil, fmt.Errorf("report time %q: %w", rep.Time, err)
-		}
-		at = t.UTC()
+	// OSCAL dates every document, observation and result; they are the
+	// report's time, never the clock's.
+	t, err := time.Parse(time.RFC3339, rep.Time)
+	if err != nil {
+		return nil, errors.Wrapf(err, "OSCAL needs the report's time, an RFC 3339 time, not %q", rep.Time)
 	}
+	at := t.UTC()
 	// The document's identity is everything it is made of.
 	head, err := json.Marshal(struct {
 		Label, Mode, Time string
@@ -383,4 +383,3 @@ func props(ps ...*oscaltypes.Property) *[]oscaltypes.Property {
 	}
 	return &out
 }
-

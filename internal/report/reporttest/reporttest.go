@@ -71,7 +71,7 @@ func Sample() *report.Report {
 // terminal acts on: erase line, carriage return, newline, a hyperlink and
 // a right-to-left override.
 func Hostile() *report.Report {
-	rep := &report.Report{Version: report.Version, Specification: "strict", Mode: "enforce", Rules: []report.Rule{{ID: "workload.images/digest", Severity: "Low"}}}
+	rep := &report.Report{Version: report.Version, Specification: "strict", Mode: "enforce", Time: "2026-12-01T00:00:00Z", Rules: []report.Rule{{ID: "workload.images/digest", Severity: "Low"}}}
 	evil := "x\x1b[2K\rPASS\n" + OSC8 + "\u202Elmth"
 	rep.Results = []report.Result{{
 		Rule: "workload.images/digest", Severity: "Low", Status: rules.Fail,
