@@ -73,10 +73,10 @@ func TestSchema(t *testing.T) {
 		reason string
 		rep    *report.Report
 	}{
-		"Sample":   {reason: "Every status, controls, an input error and a warning.", rep: reporttest.Sample()},
-		"Hostile":  {reason: "Controls in names are JSON escapes.", rep: reporttest.Hostile()},
-		"Fleet":    {reason: "A fleet summary.", rep: reporttest.Fleet()},
-		"Empty":    {reason: "No rules, no results.", rep: &report.Report{Version: report.Version, Specification: "s", Mode: "audit"}},
+		"Sample":  {reason: "Every status, controls, an input error and a warning.", rep: reporttest.Sample()},
+		"Hostile": {reason: "Controls in names are JSON escapes.", rep: reporttest.Hostile()},
+		"Fleet":   {reason: "A fleet summary.", rep: reporttest.Fleet()},
+		"Empty":   {reason: "No rules, no results.", rep: &report.Report{Version: report.Version, Specification: "s", Mode: "audit"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -50,15 +50,15 @@ type Testsuites struct {
 
 // A Testsuite is one rule category.
 type Testsuite struct {
-	Name       string     `xml:"name,attr"`
-	Tests      int        `xml:"tests,attr"`
-	Failures   int        `xml:"failures,attr"`
-	Errors     int        `xml:"errors,attr"`
-	Skipped    int        `xml:"skipped,attr"`
-	Time       string     `xml:"time,attr"`
-	Timestamp  string     `xml:"timestamp,attr,omitempty"`
+	Name       string      `xml:"name,attr"`
+	Tests      int         `xml:"tests,attr"`
+	Failures   int         `xml:"failures,attr"`
+	Errors     int         `xml:"errors,attr"`
+	Skipped    int         `xml:"skipped,attr"`
+	Time       string      `xml:"time,attr"`
+	Timestamp  string      `xml:"timestamp,attr,omitempty"`
 	Properties *Properties `xml:"properties,omitempty"`
-	Cases      []Testcase `xml:"testcase"`
+	Cases      []Testcase  `xml:"testcase"`
 }
 
 // Properties of a suite.

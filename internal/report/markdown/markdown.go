@@ -272,7 +272,6 @@ func writeFleet(w io.Writer, f *report.Fleet) {
 	}
 }
 
-
 // mdEscaper escapes what Markdown would read as markup or a table cell's
 // end; line breaks become spaces so a value stays in its cell.
 var mdEscaper = strings.NewReplacer(
@@ -282,4 +281,6 @@ var mdEscaper = strings.NewReplacer(
 
 // esc is text from the input made safe in Markdown: no markup, no control
 // characters (report.Printable), one line.
-func esc(s string) string { return mdEscaper.Replace(report.Printable(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s))) }
+func esc(s string) string {
+	return mdEscaper.Replace(report.Printable(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)))
+}
