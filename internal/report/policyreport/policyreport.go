@@ -18,7 +18,8 @@ limitations under the License.
 // ClusterPolicyReports from a report, as Kyverno, Policy Reporter and
 // other tools of the Kubernetes Policy WG read them: one PolicyReport per
 // namespace for the results on namespaced objects, one ClusterPolicyReport
-// for cluster-scoped objects and cluster-level rules.
+// for cluster-scoped objects, cluster-level rules and objects whose
+// namespace is not a valid namespace name.
 //
 // The types mirror the CRDs of the Policy WG's API as Kyverno ships them
 // (config/crds/policyreport in github.com/kyverno/kyverno); the tests
@@ -33,6 +34,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -41,6 +43,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kspec-io/kspec/internal/report"
@@ -56,11 +59,13 @@ const (
 	Source = "kspec"
 )
 
-// Bounds: a report is one object in etcd, whose objects stay under about
-// 1.5 MiB. With messages cut to MaxMessage bytes and at most MaxResults
-// results, a report stays well under that whatever the input.
+// Bounds: a report is one object in etcd, whose requests stay under about
+// 1.5 MiB. A report holds at most MaxResults results and MaxBytes of them
+// in JSON, messages cut to MaxMessage bytes, so it stays under that
+// whatever the input; the summary counts every result.
 const (
 	MaxResults = 1000
+	MaxBytes   = 1 << 20
 	MaxMessage = 1024
 )
 
@@ -109,13 +114,20 @@ type Result struct {
 // Build makes the reports of rep's results: PolicyReports by namespace,
 // then the ClusterPolicyReport, each holding at most MaxResults results,
 // failures and errors first, then warnings, then the rest, each in input
-// order; the summary counts all. The names derive from the
+// order, until MaxResults or MaxBytes; the summary counts all, and the
+// AnnotationOmitted annotation how many were left out. The names derive from the
 // specification, so a rerun replaces the reports it made before.
 func Build(rep *report.Report, results []report.Result) []PolicyReport {
 	idx := rep.RuleIndex()
 	byNS := map[string][]report.Result{}
 	for _, r := range results {
-		byNS[r.Object.Namespace] = append(byNS[r.Object.Namespace], r)
+		ns := r.Object.Namespace
+		if len(validation.IsDNS1123Label(ns)) > 0 {
+			// No namespace can hold a report for an object that claims
+			// to be in one no cluster allows: the cluster report does.
+			ns = ""
+		}
+		byNS[ns] = append(byNS[ns], r)
 	}
 	var ts metav1.Timestamp
 	if t, err := time.Parse(time.RFC3339, rep.Time); err == nil {
@@ -145,12 +157,20 @@ func Build(rep *report.Report, results []report.Result) []PolicyReport {
 			pr.Kind = KindClusterPolicyReport
 		}
 		slices.SortStableFunc(rs, func(a, b report.Result) int { return cmp.Compare(rank(a.Status), rank(b.Status)) })
-		for i, r := range rs {
+		size, full := 0, false
+		for _, r := range rs {
 			count(&pr.Summary, r.Status)
-			if i >= MaxResults {
+			if full || len(pr.Results) >= MaxResults {
 				continue
 			}
-			pr.Results = append(pr.Results, result(rep, idx[r.Rule], r, ts))
+			res := result(rep, idx[r.Rule], r, ts)
+			b, err := json.Marshal(res)
+			if err != nil || size+len(b) > MaxBytes {
+				full = true
+				continue
+			}
+			size += len(b)
+			pr.Results = append(pr.Results, res)
 		}
 		if n := len(rs) - len(pr.Results); n > 0 {
 			pr.Annotations = map[string]string{AnnotationOmitted: fmt.Sprint(n)}

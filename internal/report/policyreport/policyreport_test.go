@@ -17,6 +17,7 @@ limitations under the License.
 package policyreport
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -56,7 +57,7 @@ func TestBounded(t *testing.T) {
 		if i >= MaxResults {
 			st = rules.Fail // the last ones fail: they must be kept
 		}
-		rs = append(rs, report.Result{Rule: "x/y", Status: st, Object: reporttest.Pod(fmt.Sprint(i)), Message: strings.Repeat("m", 5000)})
+		rs = append(rs, report.Result{Rule: "x/y", Status: st, Object: reporttest.Pod(fmt.Sprint(i)), Message: strings.Repeat("m", 100)})
 	}
 	prs := Build(rep, rs)
 	require.Len(t, prs, 1)
@@ -66,7 +67,22 @@ func TestBounded(t *testing.T) {
 	for _, r := range prs[0].Results[:10] {
 		assert.Equal(t, "fail", r.Result, "failures are kept before passes")
 	}
+}
+
+func TestBoundedBytes(t *testing.T) {
+	rep := &report.Report{Specification: "s", Time: "2026-12-01T00:00:00Z"}
+	var rs []report.Result
+	for i := range MaxResults {
+		rs = append(rs, report.Result{Rule: "x/y", Status: rules.Fail, Object: reporttest.Pod(strings.Repeat("p", 250) + fmt.Sprint(i)),
+			Message: strings.Repeat("m", 5000), Exemption: strings.Repeat("e", 5000), Location: &report.Location{Source: strings.Repeat("f", 5000)}})
+	}
+	prs := Build(rep, rs)
+	b, err := json.Marshal(prs[0].Results)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, len(b), MaxBytes+len(prs[0].Results), "the results fit the byte budget")
+	assert.Less(t, len(prs[0].Results), MaxResults)
 	assert.LessOrEqual(t, len(prs[0].Results[0].Message), MaxMessage)
+	assert.Equal(t, fmt.Sprint(MaxResults-len(prs[0].Results)), prs[0].Annotations[AnnotationOmitted])
 }
 
 func TestName(t *testing.T) {
