@@ -36,7 +36,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // extensions of the golden files, by format.
 var extensions = map[string]string{
-	Text: "txt", JSON: "json", SARIF: "sarif", Markdown: "md", OSCAL: "oscal.json", JUnit: "junit.xml", PolicyReport: "policyreport.yaml",
+	Text: "txt", JSON: "json", SARIF: "sarif", Markdown: "md", OSCAL: "oscal.json", JUnit: "junit.xml", PolicyReport: "policyreport.json",
 }
 
 func write(t *testing.T, format string, rep *report.Report) []byte {

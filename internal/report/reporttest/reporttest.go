@@ -133,3 +133,25 @@ func Fleet() *report.Report {
 	rep.Summary.Objects = 3
 	return rep
 }
+
+// Large is a report of n results of Sample's rules over objects in 20
+// namespaces, of every status, for benchmarks.
+func Large(n int) *report.Report {
+	rep := Sample()
+	rep.Results = make([]report.Result, 0, n)
+	rep.Summary = report.Summary{}
+	statuses := []rules.Status{rules.Pass, rules.Fail, rules.Pass, rules.Warn, rules.Pass, rules.Error, rules.Skip}
+	for i := range n {
+		rule := rep.Rules[i%len(rep.Rules)]
+		st := statuses[i%len(statuses)]
+		rep.Results = append(rep.Results, report.Result{
+			Rule: rule.ID, Severity: rule.Severity, Status: st,
+			Object:   rules.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "team-" + string(rune('a'+i%20)), Name: "app-" + strings.Repeat("x", i%7) + string(rune('a'+i%26))},
+			Location: &report.Location{Source: "manifests/app.yaml", Index: i, Line: 1 + 30*i},
+			Message:  "container app: " + rule.Title,
+		})
+		rep.Summary.Count(st)
+	}
+	rep.Summary.Objects = n
+	return rep
+}

@@ -89,7 +89,7 @@ func (t *Stream) Results(rs []report.Result) error {
 			at = fmt.Sprintf("%s:%d", report.Printable(r.Source), r.Line)
 		}
 		_, _ = fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.status(report.Printable(strings.ToUpper(string(r.Status)))), report.Printable(r.Severity),
-			report.Printable(r.Rule), report.Printable(r.Object.String()), at, report.Printable(r.Message))
+			report.Printable(r.Rule), report.Printable(r.Subject()), at, report.Printable(r.Message))
 		if err := t.line(); err != nil {
 			return err
 		}
