@@ -87,13 +87,13 @@ func (s *Stream) Results(rs []report.Result) error {
 func (s *Stream) End(rep *report.Report) error {
 	w := s.w
 	sm := rep.Summary
-	fmt.Fprintf(w, "# Compliance report: %s\n\n", esc(rep.Label()))
-	fmt.Fprintf(w, "| | |\n|---|---|\n")
-	fmt.Fprintf(w, "| Specification | %s |\n| Mode | %s |\n", esc(rep.Label()), esc(rep.Mode))
+	_, _ = fmt.Fprintf(w, "# Compliance report: %s\n\n", esc(rep.Label()))
+	_, _ = fmt.Fprintf(w, "| | |\n|---|---|\n")
+	_, _ = fmt.Fprintf(w, "| Specification | %s |\n| Mode | %s |\n", esc(rep.Label()), esc(rep.Mode))
 	if rep.Time != "" {
-		fmt.Fprintf(w, "| Time | %s |\n", esc(rep.Time))
+		_, _ = fmt.Fprintf(w, "| Time | %s |\n", esc(rep.Time))
 	}
-	fmt.Fprintf(w, "| Score | %d%% |\n| Objects | %d |\n| Results | %d pass, %d fail, %d warn, %d skip, %d error |\n| Input errors | %d |\n\n",
+	_, _ = fmt.Fprintf(w, "| Score | %d%% |\n| Objects | %d |\n| Results | %d pass, %d fail, %d warn, %d skip, %d error |\n| Input errors | %d |\n\n",
 		sm.Score(), sm.Objects, sm.Pass, sm.Fail, sm.Warn, sm.Skip, sm.Error, sm.InputErrors)
 
 	rules := s.ruleList(rep)
@@ -105,10 +105,10 @@ func (s *Stream) End(rep *report.Report) error {
 			failing[r.Severity]++
 		}
 	}
-	fmt.Fprintf(w, "## Executive summary\n\n")
+	_, _ = fmt.Fprintf(w, "## Executive summary\n\n")
 	switch {
 	case sm.Failed() || sm.InputErrors > 0:
-		fmt.Fprintf(w, "**Not compliant.** %d of %d rules fail or could not be evaluated", failingRules, len(rules))
+		_, _ = fmt.Fprintf(w, "**Not compliant.** %d of %d rules fail or could not be evaluated", failingRules, len(rules))
 		var by []string
 		for _, sev := range []string{"Critical", "High", "Medium", "Low"} {
 			if failing[sev] > 0 {
@@ -116,24 +116,24 @@ func (s *Stream) End(rep *report.Report) error {
 			}
 		}
 		if len(by) > 0 {
-			fmt.Fprintf(w, " (%s)", strings.Join(by, ", "))
+			_, _ = fmt.Fprintf(w, " (%s)", strings.Join(by, ", "))
 		}
-		fmt.Fprintf(w, "; %d results fail, %d could not be evaluated", sm.Fail, sm.Error)
+		_, _ = fmt.Fprintf(w, "; %d results fail, %d could not be evaluated", sm.Fail, sm.Error)
 		if sm.InputErrors > 0 {
-			fmt.Fprintf(w, "; %d documents could not be read", sm.InputErrors)
+			_, _ = fmt.Fprintf(w, "; %d documents could not be read", sm.InputErrors)
 		}
-		fmt.Fprintf(w, ".\n\n")
+		_, _ = fmt.Fprintf(w, ".\n\n")
 	default:
-		fmt.Fprintf(w, "**Compliant.** Every evaluated rule passes (%d warnings).\n\n", sm.Warn)
+		_, _ = fmt.Fprintf(w, "**Compliant.** Every evaluated rule passes (%d warnings).\n\n", sm.Warn)
 	}
 	if len(rep.NotEvaluated) > 0 {
-		fmt.Fprintf(w, "Not evaluated (cluster-level rules, need a cluster): %s.\n\n", esc(strings.Join(rep.NotEvaluated, ", ")))
+		_, _ = fmt.Fprintf(w, "Not evaluated (cluster-level rules, need a cluster): %s.\n\n", esc(strings.Join(rep.NotEvaluated, ", ")))
 	}
 	if rep.Fleet != nil {
 		writeFleet(w, rep.Fleet)
 	}
 
-	fmt.Fprintf(w, "## Findings\n\n")
+	_, _ = fmt.Fprintf(w, "## Findings\n\n")
 	var any bool
 	for _, r := range rules {
 		t := s.rules[r.ID]
@@ -141,50 +141,50 @@ func (s *Stream) End(rep *report.Report) error {
 			continue
 		}
 		any = true
-		fmt.Fprintf(w, "### %s: %s\n\n", esc(r.ID), esc(r.Title))
-		fmt.Fprintf(w, "Severity: **%s** · %d pass, %d fail, %d warn, %d skip, %d error\n\n", esc(r.Severity), t.sum.Pass, t.sum.Fail, t.sum.Warn, t.sum.Skip, t.sum.Error)
+		_, _ = fmt.Fprintf(w, "### %s: %s\n\n", esc(r.ID), esc(r.Title))
+		_, _ = fmt.Fprintf(w, "Severity: **%s** · %d pass, %d fail, %d warn, %d skip, %d error\n\n", esc(r.Severity), t.sum.Pass, t.sum.Fail, t.sum.Warn, t.sum.Skip, t.sum.Error)
 		if len(r.Mappings) > 0 {
 			cs := make([]string, len(r.Mappings))
 			for i, c := range r.Mappings {
 				cs[i] = esc(c.String())
 			}
-			fmt.Fprintf(w, "Controls: %s\n\n", strings.Join(cs, ", "))
+			_, _ = fmt.Fprintf(w, "Controls: %s\n\n", strings.Join(cs, ", "))
 		}
 		if r.Remediation != "" {
-			fmt.Fprintf(w, "Remediation: %s\n\n", esc(r.Remediation))
+			_, _ = fmt.Fprintf(w, "Remediation: %s\n\n", esc(r.Remediation))
 		}
-		fmt.Fprintf(w, "| Status | Object | Location | Message |\n|---|---|---|---|\n")
+		_, _ = fmt.Fprintf(w, "| Status | Object | Location | Message |\n|---|---|---|---|\n")
 		for _, f := range t.findings {
 			at := ""
 			if f.Location != nil {
 				at = fmt.Sprintf("%s:%d", f.Source, f.Line)
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", f.Status, esc(f.Subject()), esc(at), esc(f.Message))
+			_, _ = fmt.Fprintf(w, "| %s | %s | %s | %s |\n", f.Status, esc(f.Subject()), esc(at), esc(f.Message))
 		}
 		if t.more > 0 {
-			fmt.Fprintf(w, "\nand %d more.\n", t.more)
+			_, _ = fmt.Fprintf(w, "\nand %d more.\n", t.more)
 		}
-		fmt.Fprintln(w)
+		_, _ = fmt.Fprintln(w)
 	}
 	if !any {
-		fmt.Fprintf(w, "No failures, warnings or errors.\n\n")
+		_, _ = fmt.Fprintf(w, "No failures, warnings or errors.\n\n")
 	}
 
 	writeCoverage(w, rules, s.rules)
 
 	if len(rep.InputErrors) > 0 {
-		fmt.Fprintf(w, "## Input errors\n\n| Location | Document | Message |\n|---|---|---|\n")
+		_, _ = fmt.Fprintf(w, "## Input errors\n\n| Location | Document | Message |\n|---|---|---|\n")
 		for _, e := range rep.InputErrors {
-			fmt.Fprintf(w, "| %s | %d | %s |\n", esc(fmt.Sprintf("%s:%d", e.Source, e.Line)), e.Index, esc(e.Message))
+			_, _ = fmt.Fprintf(w, "| %s | %d | %s |\n", esc(fmt.Sprintf("%s:%d", e.Source, e.Line)), e.Index, esc(e.Message))
 		}
-		fmt.Fprintln(w)
+		_, _ = fmt.Fprintln(w)
 	}
 	if len(rep.Warnings) > 0 {
-		fmt.Fprintf(w, "## Warnings\n\n")
+		_, _ = fmt.Fprintf(w, "## Warnings\n\n")
 		for _, m := range rep.Warnings {
-			fmt.Fprintf(w, "- %s\n", esc(m))
+			_, _ = fmt.Fprintf(w, "- %s\n", esc(m))
 		}
-		fmt.Fprintln(w)
+		_, _ = fmt.Fprintln(w)
 	}
 	return w.Flush()
 }
@@ -228,13 +228,13 @@ func writeCoverage(w io.Writer, rules []report.Rule, tallies map[string]*tally) 
 			}
 		}
 	}
-	fmt.Fprintf(w, "## Control coverage\n\n")
+	_, _ = fmt.Fprintf(w, "## Control coverage\n\n")
 	if len(keys) == 0 {
-		fmt.Fprintf(w, "No rule maps to a control.\n\n")
+		_, _ = fmt.Fprintf(w, "No rule maps to a control.\n\n")
 		return
 	}
 	slices.Sort(keys)
-	fmt.Fprintf(w, "| Framework | Control | Title | Rules | Status |\n|---|---|---|---|---|\n")
+	_, _ = fmt.Fprintf(w, "| Framework | Control | Title | Rules | Status |\n|---|---|---|---|---|\n")
 	for _, k := range keys {
 		rw := rows[k]
 		status := "Satisfied"
@@ -248,27 +248,27 @@ func writeCoverage(w io.Writer, rules []report.Rule, tallies map[string]*tally) 
 		if rw.c.Revision != "" {
 			fw += " " + rw.c.Revision
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", esc(fw), esc(rw.c.ID), esc(rw.c.Title), esc(strings.Join(rw.rules, ", ")), status)
+		_, _ = fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", esc(fw), esc(rw.c.ID), esc(rw.c.Title), esc(strings.Join(rw.rules, ", ")), status)
 	}
-	fmt.Fprintln(w)
+	_, _ = fmt.Fprintln(w)
 }
 
 func writeFleet(w io.Writer, f *report.Fleet) {
-	fmt.Fprintf(w, "## Fleet\n\n| Cluster | Specification | Score | Failed | Scanned | Trend |\n|---|---|---|---|---|---|\n")
+	_, _ = fmt.Fprintf(w, "## Fleet\n\n| Cluster | Specification | Score | Failed | Scanned | Trend |\n|---|---|---|---|---|---|\n")
 	for _, t := range f.Targets {
 		trend := make([]string, len(t.Trend))
 		for i, p := range t.Trend {
 			trend[i] = fmt.Sprint(p.Score)
 		}
-		fmt.Fprintf(w, "| %s | %s | %d%% | %d | %s | %s |\n", esc(t.Cluster), esc(t.Specification), t.Score, t.Failed, esc(t.Time), strings.Join(trend, " → "))
+		_, _ = fmt.Fprintf(w, "| %s | %s | %d%% | %d | %s | %s |\n", esc(t.Cluster), esc(t.Specification), t.Score, t.Failed, esc(t.Time), strings.Join(trend, " → "))
 	}
-	fmt.Fprintln(w)
+	_, _ = fmt.Fprintln(w)
 	if len(f.WorstRules) > 0 {
-		fmt.Fprintf(w, "### Worst rules\n\n| Rule | Severity | Clusters failing | Violations |\n|---|---|---|---|\n")
+		_, _ = fmt.Fprintf(w, "### Worst rules\n\n| Rule | Severity | Clusters failing | Violations |\n|---|---|---|---|\n")
 		for _, r := range f.WorstRules {
-			fmt.Fprintf(w, "| %s | %s | %d | %d |\n", esc(r.ID), esc(r.Severity), r.Targets, r.Violations)
+			_, _ = fmt.Fprintf(w, "| %s | %s | %d | %d |\n", esc(r.ID), esc(r.Severity), r.Targets, r.Violations)
 		}
-		fmt.Fprintln(w)
+		_, _ = fmt.Fprintln(w)
 	}
 }
 

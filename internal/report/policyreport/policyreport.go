@@ -130,7 +130,7 @@ func Build(rep *report.Report, results []report.Result) []PolicyReport {
 	}
 	var ts metav1.Timestamp
 	if t, err := time.Parse(time.RFC3339, rep.Time); err == nil {
-		ts = metav1.Timestamp{Seconds: t.Unix(), Nanos: int32(t.Nanosecond())}
+		ts = metav1.Timestamp{Seconds: t.Unix(), Nanos: int32(t.Nanosecond())} //nolint:gosec // Nanosecond is below 1e9.
 	}
 	namespaces := slices.Sorted(func(yield func(string) bool) {
 		for ns := range byNS {

@@ -90,7 +90,7 @@ func add(rep *report.Report, cr *reportsv1alpha1.ComplianceReport, listed map[st
 			listed[c.ID] = true
 			rep.Rules = append(rep.Rules, report.NewRule(c.ID, c.Title, string(c.Severity), c.Remediation, parseControls(c.Controls)))
 		}
-		base := report.Result{Rule: c.ID, Title: c.Title, Severity: string(c.Severity), Status: rules.Status(c.Status), Cluster: cluster}
+		base := report.Result{Rule: c.ID, Title: c.Title, Severity: string(c.Severity), Status: c.Status, Cluster: cluster}
 		if len(c.Findings) == 0 {
 			r := base
 			r.Object = rules.ObjectRef{Kind: ClusterKind, Name: cluster}
@@ -229,7 +229,7 @@ func driftEvents(drs []reportsv1alpha1.DriftReport, t Target) int {
 	var n int
 	for _, d := range drs {
 		if d.Spec.Cluster == t.Cluster && d.Spec.Specification == t.Specification {
-			n += int(max(d.Spec.TotalEvents, int32(len(d.Spec.Events))))
+			n += max(int(d.Spec.TotalEvents), len(d.Spec.Events))
 		}
 	}
 	return n
