@@ -55,9 +55,10 @@ test: tools check-generated
 unit:
 	go test $(GO_TEST_FLAGS) -short ./...
 
-## golden-update: rewrite the golden files of kspec render (internal/render/testdata) after an intended change
+## golden-update: rewrite the golden files of kspec render (internal/render/testdata) and of the report formats (internal/report/output/testdata) after an intended change
 golden-update:
 	go test -count=1 ./internal/render/ -run '^TestGolden$$' -update
+	go test -count=1 ./internal/report/output/ -run '^TestGolden$$' -update
 
 ## render-update: rewrite the crossplane render goldens (examples/render/*/expected.yaml) after an intended change
 render-update:

@@ -25,18 +25,20 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/pkg/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/report"
+	"github.com/kspec-io/kspec/internal/report/output"
 	"github.com/kspec-io/kspec/internal/rules"
 )
 
 type checkCmd struct {
 	specFlags
-	Output          string   `short:"o" enum:"text,json,sarif" default:"text" help:"Output format: text, json or sarif."`
+	outputFlags
 	NamespaceLabels []string `name:"namespace-labels" sep:"none" placeholder:"NS=KEY=VALUE[,KEY=VALUE...]" help:"Labels of a namespace with no Namespace document in the input, for namespace selectors (NS= for none); repeatable. A Namespace document in the input wins."`
 	Paths           []string `arg:"" name:"path" help:"Files or directories of YAML or JSON manifests; - reads standard input."`
 }
@@ -62,10 +64,12 @@ func (c *checkCmd) Run(s streams, rc *exitCode) error {
 		return err
 	}
 	rep := report.New(set)
+	rep.Time = now.UTC().Format(time.RFC3339)
 	rep.Warnings = append(rep.Warnings, set.Warnings...)
-	// Every format writes results as they are found and keeps none, so
-	// memory does not grow with them (docs/benchmarks.md).
-	stream, err := report.NewStream(c.Output, s.out)
+	// Text, JSON and SARIF write results as they are found and keep none,
+	// so memory does not grow with them; the document formats keep what
+	// they need (docs/benchmarks.md).
+	stream, err := c.stream(s)
 	if err != nil {
 		return err
 	}
@@ -84,7 +88,7 @@ func (c *checkCmd) Run(s streams, rc *exitCode) error {
 	case rep.Summary.Failed():
 		rc.code = ExitInvalid
 	}
-	if c.Output != report.FormatJSON {
+	if c.Output != output.JSON {
 		// The compiler's warnings were printed when the spec was read.
 		for _, w := range warnings {
 			_, _ = fmt.Fprintf(s.err, "kspec: warning: %s\n", report.Printable(w))

@@ -47,6 +47,7 @@ type streams struct {
 type cli struct {
 	Check    checkCmd    `cmd:"" help:"Check manifests against a specification, offline, as kyverno apply would."`
 	Render   renderCmd   `cmd:"" help:"Render a specification's admission policies: Kyverno or ValidatingAdmissionPolicy."`
+	Report   reportCmd   `cmd:"" help:"Export the ComplianceReports stored in a cluster: the latest per target, one by name, or a fleet summary."`
 	Validate validateCmd `cmd:"" help:"Validate kspec manifests against the kspec API schemas, offline."`
 	Version  versionCmd  `cmd:"" help:"Print the kspec version."`
 }

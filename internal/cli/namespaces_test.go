@@ -28,6 +28,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kspec-io/kspec/internal/report"
+	reportjson "github.com/kspec-io/kspec/internal/report/json"
 	"github.com/kspec-io/kspec/internal/rules"
 )
 
@@ -230,8 +231,9 @@ func TestCheckJSONSchema(t *testing.T) {
 	for k := range keys {
 		got = append(got, k)
 	}
-	assert.ElementsMatch(t, []string{"version", "specification", "mode", "rules", "notEvaluated", "results", "inputErrors", "warnings", "summary"}, got)
+	assert.ElementsMatch(t, []string{"version", "specification", "mode", "time", "rules", "notEvaluated", "results", "inputErrors", "warnings", "summary"}, got)
 	assert.JSONEq(t, `"kspec.io/report/v1"`, string(keys["version"]))
 	assert.Contains(t, string(keys["summary"]), `"warn": 0`)
 	assert.True(t, strings.HasPrefix(out, "{\n  \"version\": "), "version comes first, so a reader can check it before the results")
+	assert.NoError(t, reportjson.Validate([]byte(out)), "the output is valid against the documented schema")
 }

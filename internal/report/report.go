@@ -15,13 +15,18 @@ limitations under the License.
 */
 
 // Package report is the one model of a compliance report in kspec: the
-// results of rules on objects, a summary, input errors, warnings and the
-// rules' metadata. kspec check writes it as text, JSON or SARIF; the
-// provider's ComplianceReport and PolicyReport and the evidence formats are
-// written from the same model.
+// results of rules on objects, a summary, input errors, warnings, the
+// rules' metadata with the controls they map to, and for a fleet a summary
+// per cluster. Each output format is a writer in its own package under
+// internal/report (text, json, sarif, markdown, oscal, junit,
+// policyreport); internal/report/output picks one by name. kspec check,
+// kspec report and the provider write from this model only.
 package report
 
 import (
+	"strings"
+
+	"github.com/kspec-io/kspec/internal/controls"
 	"github.com/kspec-io/kspec/internal/rules"
 )
 
@@ -31,11 +36,35 @@ const Version = "kspec.io/report/v1"
 
 // A Rule is a rule's metadata, listed once per report.
 type Rule struct {
-	ID          string   `json:"id"`
-	Title       string   `json:"title"`
-	Severity    string   `json:"severity"`
-	Remediation string   `json:"remediation,omitempty"`
-	Controls    []string `json:"controls,omitempty"`
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Severity    string `json:"severity"`
+	Remediation string `json:"remediation,omitempty"`
+	// Controls are the mapped controls as "framework id", for readers
+	// of the first schema; Mappings has them in full.
+	Controls []string `json:"controls,omitempty"`
+	// Mappings are the controls the rule gives evidence for: the
+	// specification's, then the built-in catalogs' for frameworks the
+	// specification maps the rule to nothing of (internal/controls).
+	Mappings []Control `json:"mappings,omitempty"`
+}
+
+// A Control is a framework's control a rule maps to.
+type Control struct {
+	Framework string `json:"framework"`
+	Revision  string `json:"revision,omitempty"`
+	ID        string `json:"id"`
+	Title     string `json:"title,omitempty"`
+}
+
+// String is the control as "framework id".
+func (c Control) String() string { return c.Framework + " " + c.ID }
+
+// Category is the category of a rule id: workload.security for
+// workload.security/privileged.
+func Category(ruleID string) string {
+	cat, _, _ := strings.Cut(ruleID, "/")
+	return cat
 }
 
 // A Location is where an object was read from, when it came from a file.
@@ -59,6 +88,9 @@ type Result struct {
 	Controls []rules.Control `json:"-"`
 	Status   rules.Status    `json:"status"`
 	Object   rules.ObjectRef `json:"object"`
+	// Cluster is the cluster the object is in, for results read from
+	// ComplianceReports; empty for manifests.
+	Cluster string `json:"cluster,omitempty"`
 	// Location is nil for objects read from a cluster.
 	*Location `json:",omitempty"`
 	Message   string `json:"message,omitempty"`
@@ -138,7 +170,11 @@ type Report struct {
 	// Namespace is a claim's.
 	Namespace string `json:"namespace,omitempty"`
 	Mode      string `json:"mode"`
-	Rules     []Rule `json:"rules"`
+	// Time is when the results hold, RFC 3339: kspec check's --now or a
+	// ComplianceReport's scan time. Writers take every timestamp from it,
+	// never from the clock.
+	Time  string `json:"time,omitempty"`
+	Rules []Rule `json:"rules"`
 	// NotEvaluated are rules that were not run, such as cluster-level
 	// rules offline.
 	NotEvaluated []string     `json:"notEvaluated,omitempty"`
@@ -147,7 +183,9 @@ type Report struct {
 	// Warnings are about the run as a whole, such as namespaces whose
 	// labels were not known.
 	Warnings []string `json:"warnings"`
-	Summary  Summary  `json:"summary"`
+	// Fleet summarises reports across clusters, for kspec report --fleet.
+	Fleet   *Fleet  `json:"fleet,omitempty"`
+	Summary Summary `json:"summary"`
 }
 
 // New returns an empty report for a compiled specification, listing its
@@ -167,9 +205,40 @@ func New(set *rules.Set) *Report {
 	return rep
 }
 
-// AddRule lists a rule's metadata.
+// AddRule lists a rule's metadata, with its controls merged with the
+// built-in catalogs'.
 func (rep *Report) AddRule(r *rules.Rule) {
-	rep.Rules = append(rep.Rules, Rule{ID: r.ID, Title: r.Title, Severity: string(r.Severity), Remediation: r.Remediation, Controls: controls(r)})
+	rep.Rules = append(rep.Rules, NewRule(r.ID, r.Title, string(r.Severity), r.Remediation, r.Controls))
+}
+
+// NewRule is a rule's metadata; its controls are the given ones merged with
+// the built-in catalogs' (controls.Merge).
+func NewRule(id, title, severity, remediation string, own []rules.Control) Rule {
+	out := Rule{ID: id, Title: title, Severity: severity, Remediation: remediation}
+	for _, c := range controls.Merge(id, own) {
+		out.Mappings = append(out.Mappings, Control{Framework: c.Framework, Revision: c.Revision, ID: c.ID, Title: c.Title})
+		out.Controls = append(out.Controls, c.Framework+" "+c.ID)
+	}
+	return out
+}
+
+// RuleIndex maps rule ids to their metadata in rep.Rules.
+func (rep *Report) RuleIndex() map[string]*Rule {
+	out := make(map[string]*Rule, len(rep.Rules))
+	for i := range rep.Rules {
+		out[rep.Rules[i].ID] = &rep.Rules[i]
+	}
+	return out
+}
+
+// Score is the percentage of evaluated results (all but skips) that
+// passed, rounded down, as a ComplianceReport scores; 100 with none.
+func (s Summary) Score() int {
+	n := s.Pass + s.Fail + s.Warn + s.Error
+	if n == 0 {
+		return 100
+	}
+	return s.Pass * 100 / n
 }
 
 // Label is the specification as readers name it: namespace/name for a
@@ -181,10 +250,11 @@ func (rep *Report) Label() string {
 	return rep.Specification
 }
 
-func controls(r *rules.Rule) []string {
-	var out []string
-	for _, c := range r.Controls {
-		out = append(out, c.Framework+" "+c.ID)
+// Subject names what a result is about: the object, prefixed by its
+// cluster when it has one.
+func (r Result) Subject() string {
+	if r.Cluster != "" {
+		return r.Cluster + ": " + r.Object.String()
 	}
-	return out
+	return r.Object.String()
 }

@@ -16,55 +16,27 @@ limitations under the License.
 
 package report
 
-import (
-	"io"
-
-	"github.com/pkg/errors"
-)
-
-// Output formats.
-const (
-	FormatText  = "text"
-	FormatJSON  = "json"
-	FormatSARIF = "sarif"
-)
-
 // A Stream writes a report as its results are found, so that what a run
-// holds does not grow with the number of results: Begin writes what is
-// known before evaluation, Results each batch of results in order, End the
-// input errors, warnings and summary. Writing the whole report at once
-// gives the same bytes as streaming it in any batches.
+// holds does not grow with the number of results where the format allows:
+// Begin writes what is known before evaluation, Results each batch of
+// results in order, End the input errors, warnings and summary. Writing
+// the whole report at once gives the same bytes as streaming it in any
+// batches. Formats whose documents need every result before their first
+// byte (Markdown, OSCAL, JUnit, PolicyReport) keep the results and write
+// at End: linear in them.
 type Stream interface {
 	Begin(rep *Report) error
 	Results(rs []Result) error
 	End(rep *Report) error
 }
 
-var (
-	_ Stream = (*TextStream)(nil)
-	_ Stream = (*JSONStream)(nil)
-	_ Stream = (*SARIFStream)(nil)
-)
-
-// NewStream returns a stream of a format to w.
-func NewStream(format string, w io.Writer) (Stream, error) {
-	switch format {
-	case FormatText:
-		return NewTextStream(w), nil
-	case FormatJSON:
-		return NewJSONStream(w), nil
-	case FormatSARIF:
-		return NewSARIFStream(w), nil
-	}
-	return nil, errors.Errorf("unknown output format %q", format)
-}
-
-// writeAll writes a whole report to a stream.
-func writeAll(s Stream, rep *Report) error {
+// WriteAll writes a whole report to a stream.
+func WriteAll(s Stream, rep *Report) error {
+	results := rep.Results
 	if err := s.Begin(rep); err != nil {
 		return err
 	}
-	if err := s.Results(rep.Results); err != nil {
+	if err := s.Results(results); err != nil {
 		return err
 	}
 	return s.End(rep)

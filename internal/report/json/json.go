@@ -14,32 +14,48 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package report
+// Package json writes a report as JSON, schema kspec.io/report/v1 (see
+// docs/evidence.md; schema.json here is its JSON Schema).
+package json
 
 import (
 	"bufio"
+	"bytes"
+	_ "embed"
+	"sync"
+
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/pkg/errors"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/kspec-io/kspec/internal/report"
 )
 
-// A JSONStream writes a report as JSON with its results as they are found,
+// Schema is the JSON Schema (draft 2020-12) of what a Stream writes.
+//
+//go:embed schema.json
+var Schema []byte
+
+// A Stream writes a report as JSON with its results as they are found,
 // so a run over many objects need not hold them: Begin writes what is known
 // before evaluation, Results each batch of results, End the rest. The
 // output parses as a Report; fields come in a fixed order.
-type JSONStream struct {
+type Stream struct {
 	w *bufio.Writer
 	n int
 }
 
-// NewJSONStream returns a stream writing to w.
-func NewJSONStream(w io.Writer) *JSONStream { return &JSONStream{w: bufio.NewWriter(w)} }
+// New returns a stream writing to w.
+func New(w io.Writer) *Stream { return &Stream{w: bufio.NewWriter(w)} }
 
-// WriteJSON writes a whole report as JSON, as a JSONStream does.
-func WriteJSON(w io.Writer, rep *Report) error { return writeAll(NewJSONStream(w), rep) }
+// Write writes a whole report as JSON, as a Stream does.
+func Write(w io.Writer, rep *report.Report) error { return report.WriteAll(New(w), rep) }
 
 // Begin writes the fields known before evaluation and opens the results.
-func (j *JSONStream) Begin(rep *Report) error {
+func (j *Stream) Begin(rep *report.Report) error {
 	head := []struct {
 		key   string
 		value any
@@ -49,6 +65,7 @@ func (j *JSONStream) Begin(rep *Report) error {
 		{"specification", rep.Specification, false},
 		{"namespace", rep.Namespace, rep.Namespace == ""},
 		{"mode", rep.Mode, false},
+		{"time", rep.Time, rep.Time == ""},
 		{"rules", nonNil(rep.Rules), false},
 		{"notEvaluated", rep.NotEvaluated, len(rep.NotEvaluated) == 0},
 	}
@@ -66,7 +83,7 @@ func (j *JSONStream) Begin(rep *Report) error {
 }
 
 // Results writes results, one per line.
-func (j *JSONStream) Results(rs []Result) error {
+func (j *Stream) Results(rs []report.Result) error {
 	for _, r := range rs {
 		b, err := json.Marshal(r)
 		if err != nil {
@@ -84,7 +101,7 @@ func (j *JSONStream) Results(rs []Result) error {
 
 // End closes the results, writes input errors, warnings and the summary,
 // and flushes.
-func (j *JSONStream) End(rep *Report) error {
+func (j *Stream) End(rep *report.Report) error {
 	if j.n > 0 {
 		_, _ = j.w.WriteString("\n  ")
 	}
@@ -95,13 +112,18 @@ func (j *JSONStream) End(rep *Report) error {
 	if err := j.field("warnings", nonNil(rep.Warnings), ",\n"); err != nil {
 		return err
 	}
+	if rep.Fleet != nil {
+		if err := j.field("fleet", rep.Fleet, ",\n"); err != nil {
+			return err
+		}
+	}
 	if err := j.field("summary", rep.Summary, "\n}\n"); err != nil {
 		return err
 	}
 	return j.w.Flush()
 }
 
-func (j *JSONStream) field(key string, v any, after string) error {
+func (j *Stream) field(key string, v any, after string) error {
 	b, err := json.MarshalIndent(v, "  ", "  ")
 	if err != nil {
 		return err
@@ -119,3 +141,30 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// Validate checks a JSON report against Schema, with formats asserted.
+func Validate(doc []byte) error {
+	sch, err := schema()
+	if err != nil {
+		return err
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	if err != nil {
+		return errors.Wrap(err, "not JSON")
+	}
+	return sch.Validate(v)
+}
+
+var schema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	const url = "https://kspec.io/schemas/report/v1.json"
+	if err := c.AddResource(url, doc); err != nil {
+		return nil, err
+	}
+	return c.Compile(url)
+})

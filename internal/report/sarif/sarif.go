@@ -14,7 +14,8 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package report
+// Package sarif writes a report as a SARIF 2.1.0 log for code scanning.
+package sarif
 
 import (
 	"bufio"
@@ -29,9 +30,10 @@ import (
 	"strings"
 
 	sarifreport "github.com/owenrumney/go-sarif/v3/pkg/report"
-	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+	gosarif "github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/pkg/errors"
 
+	"github.com/kspec-io/kspec/internal/report"
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/version"
 )
@@ -57,7 +59,7 @@ func severityLevel(severity string) string {
 // resultLevel is a result's SARIF level: a failure's comes from its
 // severity, a rule that could not be evaluated is an error, and a warning
 // is a warning whatever the severity.
-func resultLevel(r Result) (string, bool) {
+func resultLevel(r report.Result) (string, bool) {
 	switch r.Status {
 	case rules.Fail:
 		return severityLevel(r.Severity), true
@@ -69,7 +71,7 @@ func resultLevel(r Result) (string, bool) {
 	return levelError, true
 }
 
-// A SARIFStream writes a SARIF 2.1.0 log for code scanning as results are
+// A Stream writes a SARIF 2.1.0 log for code scanning as results are
 // found: every rule, a result for each failure, warning and error, then
 // the files results point to, and the input errors and warnings as
 // notifications. Results are written one per line as they come, so memory
@@ -77,32 +79,32 @@ func resultLevel(r Result) (string, bool) {
 // input's files and unreadable documents only. The pieces are go-sarif's
 // types; the tests validate the log against the SARIF schema, which is too
 // costly to run on a large log at every check.
-type SARIFStream struct {
+type Stream struct {
 	w   *bufio.Writer
-	run *sarif.Run
+	run *gosarif.Run
 	// artifacts are the files results point to, in the order first seen.
 	artifacts []string
 	seen      map[string]bool
 	n         int
 }
 
-// NewSARIFStream returns a stream writing to w.
-func NewSARIFStream(w io.Writer) *SARIFStream {
-	return &SARIFStream{w: bufio.NewWriter(w), seen: map[string]bool{}}
+// New returns a stream writing to w.
+func New(w io.Writer) *Stream {
+	return &Stream{w: bufio.NewWriter(w), seen: map[string]bool{}}
 }
 
-// WriteSARIF writes a whole report as SARIF, as a SARIFStream does.
-func WriteSARIF(w io.Writer, rep *Report) error { return writeAll(NewSARIFStream(w), rep) }
+// Write writes a whole report as SARIF, as a Stream does.
+func Write(w io.Writer, rep *report.Report) error { return report.WriteAll(New(w), rep) }
 
 // Begin writes the log's header and the tool with every rule, and opens
 // the results.
-func (s *SARIFStream) Begin(rep *Report) error {
-	run := sarif.NewRunWithInformationURI("kspec", "https://github.com/kspec-io/kspec")
+func (s *Stream) Begin(rep *report.Report) error {
+	run := gosarif.NewRunWithInformationURI("kspec", "https://github.com/kspec-io/kspec")
 	run.Tool.Driver.WithVersion(version.Version())
 	for _, r := range rep.Rules {
-		props := sarif.NewPropertyBag().Add("severity", r.Severity).WithTags(append([]string{strings.SplitN(r.ID, "/", 2)[0]}, r.Controls...))
+		props := gosarif.NewPropertyBag().Add("severity", r.Severity).WithTags(append([]string{strings.SplitN(r.ID, "/", 2)[0]}, r.Controls...))
 		run.AddRule(r.ID).WithName(r.Title).WithDescription(r.Title).WithMarkdownHelp(r.Remediation).
-			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(severityLevel(r.Severity))).
+			WithDefaultConfiguration(gosarif.NewReportingConfiguration().WithLevel(severityLevel(r.Severity))).
 			WithProperties(props)
 	}
 	s.run = run
@@ -132,28 +134,28 @@ func (s *SARIFStream) Begin(rep *Report) error {
 
 // Results writes a result for each failure, warning and error, one per
 // line; passes and skips are counted in the summary only.
-func (s *SARIFStream) Results(rs []Result) error {
+func (s *Stream) Results(rs []report.Result) error {
 	for _, r := range rs {
 		level, ok := resultLevel(r)
 		if !ok {
 			continue
 		}
-		loc := sarif.NewLocation()
+		loc := gosarif.NewLocation()
 		if r.Location != nil {
 			if !s.seen[r.Source] {
 				s.seen[r.Source] = true
 				s.artifacts = append(s.artifacts, r.Source)
 			}
-			loc = sarif.NewLocationWithPhysicalLocation(
-				sarif.NewPhysicalLocation().
-					WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(r.Source))).
-					WithRegion(sarif.NewRegion().WithStartLine(r.Line)))
+			loc = gosarif.NewLocationWithPhysicalLocation(
+				gosarif.NewPhysicalLocation().
+					WithArtifactLocation(gosarif.NewSimpleArtifactLocation(artifactURI(r.Source))).
+					WithRegion(gosarif.NewRegion().WithStartLine(r.Line)))
 		}
-		res := sarif.NewRuleResult(r.Rule).WithRuleIndex(s.run.GetRuleIndex(r.Rule)).
+		res := gosarif.NewRuleResult(r.Rule).WithRuleIndex(s.run.GetRuleIndex(r.Rule)).
 			WithLevel(level).
-			WithMessage(sarif.NewTextMessage(r.Object.String() + ": " + r.Message)).
-			AddLocation(loc.WithLogicalLocations([]*sarif.LogicalLocation{
-				sarif.NewLogicalLocation().WithFullyQualifiedName(r.Object.String()).WithKind("resource"),
+			WithMessage(gosarif.NewTextMessage(r.Subject() + ": " + r.Message)).
+			AddLocation(loc.WithLogicalLocations([]*gosarif.LogicalLocation{
+				gosarif.NewLogicalLocation().WithFullyQualifiedName(r.Object.String()).WithKind("resource"),
 			}))
 		b, err := json.Marshal(res)
 		if err != nil {
@@ -173,33 +175,33 @@ func (s *SARIFStream) Results(rs []Result) error {
 
 // End closes the results, writes the files and the invocation with its
 // notifications, and flushes.
-func (s *SARIFStream) End(rep *Report) error {
+func (s *Stream) End(rep *report.Report) error {
 	if s.n > 0 {
 		_, _ = s.w.WriteString("\n      ")
 	}
 	_ = s.w.WriteByte(']')
 	if len(s.artifacts) > 0 {
-		arts := make([]*sarif.Artifact, len(s.artifacts))
+		arts := make([]*gosarif.Artifact, len(s.artifacts))
 		for i, a := range s.artifacts {
-			arts[i] = sarif.NewArtifact().WithLength(-1).WithLocation(sarif.NewSimpleArtifactLocation(artifactURI(a)))
+			arts[i] = gosarif.NewArtifact().WithLength(-1).WithLocation(gosarif.NewSimpleArtifactLocation(artifactURI(a)))
 		}
 		if err := s.field("artifacts", arts); err != nil {
 			return err
 		}
 	}
-	notes := make([]*sarif.Notification, 0, len(rep.InputErrors)+len(rep.Warnings))
+	notes := make([]*gosarif.Notification, 0, len(rep.InputErrors)+len(rep.Warnings))
 	for _, e := range rep.InputErrors {
-		notes = append(notes, sarif.NewNotification().WithLevel(levelError).
-			WithMessage(sarif.NewTextMessage(fmt.Sprintf("document %d: %s", e.Index, e.Message))).
-			WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(
-				sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(e.Source))).
-					WithRegion(sarif.NewRegion().WithStartLine(e.Line)))}))
+		notes = append(notes, gosarif.NewNotification().WithLevel(levelError).
+			WithMessage(gosarif.NewTextMessage(fmt.Sprintf("document %d: %s", e.Index, e.Message))).
+			WithLocations([]*gosarif.Location{gosarif.NewLocationWithPhysicalLocation(
+				gosarif.NewPhysicalLocation().WithArtifactLocation(gosarif.NewSimpleArtifactLocation(artifactURI(e.Source))).
+					WithRegion(gosarif.NewRegion().WithStartLine(e.Line)))}))
 	}
 	for _, msg := range rep.Warnings {
-		notes = append(notes, sarif.NewNotification().WithLevel(levelWarning).WithMessage(sarif.NewTextMessage(msg)))
+		notes = append(notes, gosarif.NewNotification().WithLevel(levelWarning).WithMessage(gosarif.NewTextMessage(msg)))
 	}
-	inv := sarif.NewInvocation().WithExecutionSuccessful(len(rep.InputErrors) == 0).WithToolExecutionNotifications(notes)
-	if err := s.field("invocations", []*sarif.Invocation{inv}); err != nil {
+	inv := gosarif.NewInvocation().WithExecutionSuccessful(len(rep.InputErrors) == 0).WithToolExecutionNotifications(notes)
+	if err := s.field("invocations", []*gosarif.Invocation{inv}); err != nil {
 		return err
 	}
 	_, _ = s.w.WriteString("\n    }\n  ]\n}\n")
@@ -207,7 +209,7 @@ func (s *SARIFStream) End(rep *Report) error {
 }
 
 // field writes a member of the run after the results.
-func (s *SARIFStream) field(key string, v any) error {
+func (s *Stream) field(key string, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return errors.Wrapf(err, "cannot write SARIF %s", key)
@@ -217,7 +219,7 @@ func (s *SARIFStream) field(key string, v any) error {
 }
 
 // member writes a member of the run, indented.
-func (s *SARIFStream) member(key string, raw json.RawMessage) error {
+func (s *Stream) member(key string, raw json.RawMessage) error {
 	var b bytes.Buffer
 	if err := json.Indent(&b, raw, "      ", "  "); err != nil {
 		return errors.Wrapf(err, "cannot write SARIF %s", key)
