@@ -31,7 +31,7 @@ func Steps() map[fnv1beta1.Step]step.Step {
 	return map[fnv1beta1.Step]step.Step{
 		fnv1beta1.StepPolicies:     policies.New(),
 		fnv1beta1.StepCertificates: certificates.Step{},
-		fnv1beta1.StepWebhook:      webhook.Step{},
+		fnv1beta1.StepWebhook:      webhook.New(),
 		fnv1beta1.StepCompliance:   compliance.Step{},
 	}
 }

@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/crossplane/function-sdk-go/resource"
-	"github.com/pkg/errors"
 
 	"github.com/kspec-io/kspec/functions/readiness"
 	"github.com/kspec-io/kspec/functions/step"
@@ -40,8 +39,16 @@ const (
 // waits for the Deployment.
 const withheldTTL = 30 * time.Second
 
-// Step is the webhook step.
-type Step struct{}
+// Step is the webhook step. Its zero value works; New's shares what it
+// renders across targets and calls.
+type Step struct {
+	cache *renderCache
+}
+
+// New returns the webhook step with a cache of what it renders: a spec's
+// stack and bundle are the same on every target, and writing the bundle's
+// YAML is most of the step's cost.
+func New() Step { return Step{cache: &renderCache{}} }
 
 var _ step.Step = Step{}
 
@@ -54,17 +61,17 @@ var _ step.Step = Step{}
 // is ready there (or it was composed before): until then nothing could
 // answer, and with failurePolicy Fail every request it matches would be
 // refused.
-func (Step) Render(_ context.Context, req *step.Request, t step.Target) (*step.Output, error) {
+func (s Step) Render(_ context.Context, req *step.Request, t step.Target) (*step.Output, error) {
 	out := &step.Output{}
 	if !t.AllowEnforcement || !Enabled(req.Set) {
 		return out, nil
 	}
+	r, err := s.cache.render(req)
+	if err != nil {
+		return nil, err
+	}
 	if !req.Spec.Claim() {
-		stack, err := Stack(req.Spec, req.Set, req.Input.Namespace)
-		if err != nil {
-			return nil, errors.Wrap(err, "cannot render the webhook")
-		}
-		for _, o := range stack {
+		for _, o := range r.stack {
 			name := strings.ToLower(o.GetObjectKind().GroupVersionKind().Kind)
 			if name == objectNamespace && t.Local {
 				// The control plane's namespace holds the platform's
@@ -76,11 +83,7 @@ func (Step) Render(_ context.Context, req *step.Request, t step.Target) (*step.O
 			out.Objects = append(out.Objects, step.Object{Name: name, Resource: o})
 		}
 	}
-	cm, err := Bundle(req.Spec, req.Set, req.Input.Namespace)
-	if err != nil {
-		return nil, errors.Wrap(err, "cannot render the webhook's bundle")
-	}
-	out.Objects = append(out.Objects, step.Object{Name: objectBundle, Resource: cm})
+	out.Objects = append(out.Objects, step.Object{Name: objectBundle, Resource: r.bundle})
 	out.Warnings = readiness.Set(req, t, out.Objects)
 
 	if i := index(out.Objects, objectWebhookConfiguration); i >= 0 {
