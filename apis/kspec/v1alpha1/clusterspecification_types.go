@@ -45,7 +45,11 @@ type ClusterSpecificationSpec struct {
 	// +optional
 	PolicyTemplate *PolicyTemplate `json:"policyTemplate,omitempty"`
 
-	// BasedOn inherits the requirements of other ClusterSpecifications.
+	// BasedOn inherits the requirements of other ClusterSpecifications (the
+	// requirement blocks only: targets, enforcement, webhook, scope,
+	// activation and exemptions are each specification's own), at most 5
+	// levels deep. A claim cannot have bases: the platform's
+	// specifications apply beside it anyway.
 	// +optional
 	BasedOn *BasedOn `json:"basedOn,omitempty"`
 
@@ -205,17 +209,46 @@ type IssuerRef struct {
 }
 
 // A TemplateName is a built-in requirements template.
-// +kubebuilder:validation:Enum=security-baseline;compliance-strict
+// +kubebuilder:validation:Enum=security-baseline;compliance-strict;pss-baseline;pss-restricted
 type TemplateName string
+
+// Built-in templates. docs/resolution.md lists what each requires and its
+// parameters.
+const (
+	// TemplateSecurityBaseline hardens containers: non-root, no privilege
+	// escalation, no privileged containers or host namespaces.
+	TemplateSecurityBaseline TemplateName = "security-baseline"
+	// TemplateComplianceStrict requires resource limits and requests, a
+	// read-only root filesystem and images pinned by digest.
+	TemplateComplianceStrict TemplateName = "compliance-strict"
+	// TemplatePSSBaseline requires the Pod Security Standards baseline level.
+	TemplatePSSBaseline TemplateName = "pss-baseline"
+	// TemplatePSSRestricted requires the Pod Security Standards restricted level.
+	TemplatePSSRestricted TemplateName = "pss-restricted"
+)
 
 // PolicyTemplate selects a built-in template and its parameters.
 type PolicyTemplate struct {
-	// Name of the template: security-baseline (non-root, no privilege
-	// escalation, no privileged or host-network pods) or compliance-strict
-	// (CPU and memory limits, image digests).
+	// Name of the template:
+	// security-baseline: containers run as non-root without privilege
+	// escalation, no privileged containers, no host namespaces (parameters
+	// runAsNonRoot, allowPrivilegeEscalation, allowHostNamespaces,
+	// allowedRegistries, podSecurityLevel);
+	// compliance-strict: CPU and memory limits and requests, read-only root
+	// filesystems, images pinned by digest (parameters requireLimits,
+	// requireRequests, readOnlyRootFilesystem, requireDigests,
+	// blockedRegistries, minKubernetesVersion, auditLogRetentionDays);
+	// pss-baseline and pss-restricted: that Pod Security Standards level on
+	// every namespace in scope and kspec's own checks of its container
+	// fields (parameters modes, workloadRules; pss-restricted also
+	// baselineNamespaces).
+	// The template's requirements come first; bases and the specification's
+	// own requirements are combined on top (see basedOn.mergeStrategy).
 	Name TemplateName `json:"name"`
 
-	// Parameters of the template, by name.
+	// Parameters of the template, by name, as strings: booleans are true or
+	// false, lists are comma-separated. An unknown parameter or a value
+	// its type rejects is an error naming it.
 	// +optional
 	// +kubebuilder:validation:MaxProperties=32
 	Parameters map[string]string `json:"parameters,omitempty"`
@@ -229,12 +262,15 @@ type MergeStrategy string
 // Merge strategies.
 const (
 	// MergeStrategyMerge combines requirements field by field; lists are
-	// merged by key and the specification's own entries win.
+	// merged by key and the specification's own entries win. A field set
+	// later wins (false and 0 count as unset); sets and lists without a key
+	// are unions.
 	MergeStrategyMerge MergeStrategy = "merge"
 	// MergeStrategyOverride replaces each inherited block the specification sets.
 	MergeStrategyOverride MergeStrategy = "override"
 	// MergeStrategyAppend keeps every inherited list entry and appends the
-	// specification's own.
+	// specification's own; an entry whose key is already inherited is an
+	// error. Other fields combine as with merge.
 	MergeStrategyAppend MergeStrategy = "append"
 )
 
@@ -248,7 +284,12 @@ type BasedOn struct {
 	// +kubebuilder:validation:items:MaxLength=253
 	Specifications []string `json:"specifications"`
 
-	// MergeStrategy combines the inherited requirements with this one's.
+	// MergeStrategy combines the layers in order: the template's
+	// requirements, each base's, then this specification's own. merge:
+	// field by field, lists merged by key, later entries win; override:
+	// each block a later layer sets replaces the earlier one whole; append:
+	// lists keep every earlier entry and append later ones (a repeated key
+	// is an error), other fields as merge.
 	// +optional
 	// +kubebuilder:default=merge
 	MergeStrategy MergeStrategy `json:"mergeStrategy,omitempty"`
