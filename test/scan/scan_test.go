@@ -56,7 +56,9 @@ const now = "2026-12-01T00:00:00Z"
 
 var specs = []string{"minimal", "moderate", "strict", "comprehensive", "team-claim"}
 
-func specPath(name string) string { return filepath.Join("..", "..", "examples", "specs", name+".yaml") }
+func specPath(name string) string {
+	return filepath.Join("..", "..", "examples", "specs", name+".yaml")
+}
 
 func compile(t *testing.T, path string) *rules.Set {
 	t.Helper()
