@@ -60,7 +60,7 @@ func specPath(name string) string {
 	return filepath.Join("..", "..", "examples", "specs", name+".yaml")
 }
 
-func compile(t *testing.T, path string) *rules.Set {
+func compile(t testing.TB, path string) *rules.Set {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
