@@ -339,3 +339,35 @@ func otherCA(t *testing.T) string {
 	require.NoError(t, err)
 	return base64.StdEncoding.EncodeToString(pem)
 }
+
+// TestLeastRBAC: an identity bound to exactly examples/scan/rbac.yaml
+// scans every example without an input error and finds what an
+// administrator finds.
+func TestLeastRBAC(t *testing.T) {
+	skipShort(t)
+	ctx := context.Background()
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "scan", "rbac.yaml"))
+	require.NoError(t, err)
+	var role rbacv1.ClusterRole
+	require.NoError(t, yaml.UnmarshalStrict(data, &role))
+	require.NoError(t, k8s.Create(ctx, &role))
+	require.NoError(t, k8s.Create(ctx, &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "kspec-scanner"},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role.Name},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "scanner"}},
+	}))
+	kc := filepath.Join(t.TempDir(), "scanner.kubeconfig")
+	require.NoError(t, writeKubeconfig(kc, envtest.User{Name: "scanner"}))
+	for _, name := range specs {
+		t.Run(name, func(t *testing.T) {
+			least, _, stderr := kspecScan(t, "-f", specPath(name), "--kubeconfig", kc)
+			require.NotNil(t, least, stderr)
+			assert.Empty(t, least.InputErrors)
+			full, _, stderr := kspecScan(t, "-f", specPath(name), "--kubeconfig", admin)
+			require.NotNil(t, full, stderr)
+			// The ClusterRoles differ by the one just created.
+			notRBAC := func(r report.Result) bool { return r.Object.Name != role.Name && !strings.HasPrefix(r.Rule, "rbac.validation/") }
+			assert.Equal(t, keys(full.Results, notRBAC), keys(least.Results, notRBAC))
+		})
+	}
+}
