@@ -148,4 +148,3 @@ func TestIsAPIServerPod(t *testing.T) {
 	assert.False(t, isAPIServerPod("team", map[string]string{"component": "kube-apiserver"}), "only kube-system's")
 	assert.False(t, isAPIServerPod("kube-system", nil))
 }
-

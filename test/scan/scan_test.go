@@ -366,7 +366,9 @@ func TestLeastRBAC(t *testing.T) {
 			full, _, stderr := kspecScan(t, "-f", specPath(name), "--kubeconfig", admin)
 			require.NotNil(t, full, stderr)
 			// The ClusterRoles differ by the one just created.
-			notRBAC := func(r report.Result) bool { return r.Object.Name != role.Name && !strings.HasPrefix(r.Rule, "rbac.validation/") }
+			notRBAC := func(r report.Result) bool {
+				return r.Object.Name != role.Name && !strings.HasPrefix(r.Rule, "rbac.validation/")
+			}
 			assert.Equal(t, keys(full.Results, notRBAC), keys(least.Results, notRBAC))
 		})
 	}
