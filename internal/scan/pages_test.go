@@ -43,7 +43,7 @@ func (l *list) get(_ context.Context, cont string) ([]int, string, error) {
 	l.calls = append(l.calls, cont)
 	if cont != "" && cont == l.expire {
 		st := apierrors.NewResourceExpired("the continue token is too old")
-		st.ErrStatus.ListMeta.Continue = l.fresh
+		st.ErrStatus.Continue = l.fresh
 		return nil, "", st
 	}
 	start := 0
