@@ -26,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -46,12 +47,22 @@ import (
 
 // The benchmark's cluster: 10,000 Pods in 500 namespaces, 1,000 Roles and
 // 1,000 ClusterRoles, on top of the corpus.
+var benchNamespaces = envInt("KSPEC_BENCH_NAMESPACES", 500)
+
 const (
-	benchNamespaces   = 500
 	podsPerNamespace  = 20
 	rolesPerNamespace = 2
 	benchClusterRoles = 1000
 )
+
+// envInt is an environment variable's number, else def: smaller runs to
+// profile.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
 
 var seedBench sync.Once
 
@@ -141,6 +152,15 @@ func peakRSS() float64 {
 	return 0
 }
 
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // peakHeap samples the heap in use until stop is closed, and returns the
 // largest sample in MiB.
 func peakHeap(stop <-chan struct{}) <-chan float64 {
@@ -169,6 +189,7 @@ func measure(b *testing.B, f func() int) {
 	b.Helper()
 	runtime.GC()
 	resetPeakRSS()
+	cpu0 := cpuTime()
 	stop := make(chan struct{})
 	heap := peakHeap(stop)
 	b.ResetTimer()
@@ -177,6 +198,7 @@ func measure(b *testing.B, f func() int) {
 		n = f()
 	}
 	b.StopTimer()
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	close(stop)
 	b.ReportMetric(<-heap, "peak-heap-MiB")
 	b.ReportMetric(peakRSS(), "peak-RSS-MiB")
@@ -254,7 +276,12 @@ func BenchmarkScan(b *testing.B) {
 	b.Run("scan", func(b *testing.B) {
 		measure(b, func() int {
 			results := 0
-			rep, err := scan.Scan(ctx, cfg, set, scan.Options{}, func(rs []report.Result) error {
+			o := scan.Options{}
+			if os.Getenv("KSPEC_BENCH_TRACE") != "" {
+				start := time.Now()
+				o.Progress = func(p scan.Progress) { b.Logf("%8s %s %d listed, %d evaluated", time.Since(start).Round(time.Millisecond), p.Resource, p.Listed, p.Objects) }
+			}
+			rep, err := scan.Scan(ctx, cfg, set, o, func(rs []report.Result) error {
 				results += len(rs)
 				return nil
 			})
