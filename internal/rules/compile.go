@@ -428,6 +428,15 @@ func (s *Set) ObjectRules() []*Rule {
 	return slices.DeleteFunc(slices.Clone(s.Rules), (*Rule).ClusterLevel)
 }
 
+// ReadsNamespaceLabels reports whether evaluating objects reads the labels
+// of their namespaces (Input.NamespaceLabels): for a namespace selector,
+// or for the Pod Security level a namespace enforces
+// (podsecurity.standards/workloads). A reader that is not given the
+// Namespaces should collect them when it is.
+func (s *Set) ReadsNamespaceLabels() bool {
+	return s.Scope.selector != nil || slices.ContainsFunc(s.Rules, func(r *Rule) bool { return r.ID == RuleWorkloadsPodSecurity })
+}
+
 // AdmissionRules are the object rules enforced at admission (see
 // Rule.Admission): what render emits policies for.
 func (s *Set) AdmissionRules() []*Rule {

@@ -46,6 +46,7 @@ import (
 
 	"github.com/kspec-io/kspec/internal/cli"
 	"github.com/kspec-io/kspec/internal/report"
+	"github.com/kspec-io/kspec/internal/report/output"
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/scan"
 	"github.com/kspec-io/kspec/internal/validate"
@@ -370,6 +371,20 @@ func TestLeastRBAC(t *testing.T) {
 				return r.Object.Name != role.Name && !strings.HasPrefix(r.Rule, "rbac.validation/")
 			}
 			assert.Equal(t, keys(full.Results, notRBAC), keys(least.Results, notRBAC))
+		})
+	}
+}
+
+// TestEveryFormat: kspec scan writes every format kspec check writes.
+func TestEveryFormat(t *testing.T) {
+	skipShort(t)
+	for _, format := range output.Formats {
+		t.Run(format, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := cli.Run([]string{"scan", "-f", specPath("moderate"), "--now", now, "--kubeconfig", admin, "-o", format}, nil, &out, &errOut)
+			assert.Equal(t, cli.ExitInvalid, code, errOut.String())
+			assert.NotEmpty(t, out.String())
+			assert.NotContains(t, errOut.String(), "scanning", "no progress when standard error is no terminal")
 		})
 	}
 }
