@@ -279,7 +279,9 @@ func BenchmarkScan(b *testing.B) {
 			o := scan.Options{}
 			if os.Getenv("KSPEC_BENCH_TRACE") != "" {
 				start := time.Now()
-				o.Progress = func(p scan.Progress) { b.Logf("%8s %s %d listed, %d evaluated", time.Since(start).Round(time.Millisecond), p.Resource, p.Listed, p.Objects) }
+				o.Progress = func(p scan.Progress) {
+					b.Logf("%8s %s %d listed, %d evaluated", time.Since(start).Round(time.Millisecond), p.Resource, p.Listed, p.Objects)
+				}
 			}
 			rep, err := scan.Scan(ctx, cfg, set, o, func(rs []report.Result) error {
 				results += len(rs)
