@@ -48,6 +48,7 @@ type cli struct {
 	Check    checkCmd    `cmd:"" help:"Check manifests against a specification, offline, as kyverno apply would."`
 	Render   renderCmd   `cmd:"" help:"Render a specification's admission policies: Kyverno or ValidatingAdmissionPolicy."`
 	Report   reportCmd   `cmd:"" help:"Export the ComplianceReports stored in a cluster: the latest per target, one by name, or a fleet summary."`
+	Scan     scanCmd     `cmd:"" help:"Scan a live cluster against a specification: every governed object, Pod Security of running workloads, the cluster-level checks."`
 	Validate validateCmd `cmd:"" help:"Validate kspec manifests against the kspec API schemas, offline."`
 	Version  versionCmd  `cmd:"" help:"Print the kspec version."`
 }

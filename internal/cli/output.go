@@ -18,9 +18,7 @@ package cli
 
 import (
 	"os"
-	"strings"
 
-	"github.com/pkg/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 
 	"golang.org/x/term"
@@ -46,12 +44,6 @@ func colorful(s streams) bool {
 	}
 	f, ok := s.out.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// oneLine is err with its line breaks folded: the command line prints an
-// error as one line.
-func oneLine(err error) error {
-	return errors.New(strings.Join(strings.Fields(err.Error()), " "))
 }
 
 // isNoMatch reports whether the API server does not serve a kind.
