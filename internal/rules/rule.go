@@ -176,6 +176,10 @@ func (r *Rule) Name() string {
 // ClusterLevel rules need a snapshot of the cluster rather than one object.
 func (r *Rule) ClusterLevel() bool { return r.cluster != nil }
 
+// Reads reports whether a cluster-level rule reads a field of Cluster
+// (see Set.ClusterReads).
+func (r *Rule) Reads(field string) bool { return slices.Contains(r.reads, field) }
+
 // Applies reports whether the rule evaluates objects of the kind.
 func (r *Rule) Applies(apiVersion, kind string) bool {
 	for _, k := range r.Kinds {
