@@ -69,7 +69,7 @@ type Options struct {
 
 // Setup adds the ClusterTarget controller.
 func Setup(mgr ctrl.Manager, o Options) error {
-	name := managed.ControllerName(v1alpha1.ClusterTargetGroupVersionKind.GroupKind().String())
+	name := controllerName
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -90,7 +90,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		WithOptions(o.ForControllerRuntime()).
 		For(&v1alpha1.ClusterTarget{}).
 		WithEventFilter(resource.DesiredStateChanged()).
-		Complete(ratelimiter.NewReconciler(name, metrics.CountErrors(name, r), o.GlobalRateLimiter))
+		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
 }
 
 // NextProbe is when to probe ct again: its probe interval, with up to 5 %
@@ -126,6 +126,11 @@ type connector struct {
 }
 
 func (c *connector) Connect(ctx context.Context, mg resource.Managed) (managed.ExternalClient, error) {
+	e, err := c.connect(ctx, mg)
+	return e, metrics.Failed(controllerName, err)
+}
+
+func (c *connector) connect(ctx context.Context, mg resource.Managed) (managed.ExternalClient, error) {
 	ct, ok := mg.(*v1alpha1.ClusterTarget)
 	if !ok {
 		return nil, errors.New("managed resource is not a ClusterTarget")
@@ -157,6 +162,11 @@ type external struct {
 }
 
 func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
+	o, err := e.observe(ctx, mg)
+	return o, metrics.Failed(controllerName, err)
+}
+
+func (e *external) observe(ctx context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
 	ct := mg.(*v1alpha1.ClusterTarget) //nolint:forcetypeassert // Connect checked.
 	key := Key(ct)
 	if meta.WasDeleted(ct) {
@@ -236,3 +246,6 @@ func ConnectionDetails(cfg *rest.Config) managed.ConnectionDetails {
 	}
 	return managed.ConnectionDetails{"kubeconfig": data, "server": []byte(cfg.Host)}
 }
+
+// controllerName names the controller in logs and metrics.
+var controllerName = managed.ControllerName(v1alpha1.ClusterTargetGroupVersionKind.GroupKind().String())

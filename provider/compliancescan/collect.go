@@ -166,13 +166,51 @@ func (c *collector) results(rep *report.Report) []reportsv1alpha1.CheckResult {
 // policyReports are the PolicyReports of the scan, built by the one
 // builder (internal/report/policyreport) from the results kept, with the
 // exact counts of all results.
-func (c *collector) policyReports(rep *report.Report) []policyreport.PolicyReport {
+//
+// Results about objects in namespaces the target does not have (a
+// NetworkPolicy the spec requires in a namespace not created yet) go to
+// the ClusterPolicyReport: a PolicyReport cannot live in a namespace that
+// does not exist.
+func (c *collector) policyReports(rep *report.Report, exists func(ns string) bool) []policyreport.PolicyReport {
 	var kept []report.Result
 	for _, ns := range c.ns {
 		kept = append(kept, ns.notable...)
 		kept = append(kept, ns.other...)
 	}
 	prs := policyreport.Build(rep, kept)
+	var (
+		out     []policyreport.PolicyReport
+		cluster *policyreport.PolicyReport
+		moved   []policyreport.PolicyReport
+	)
+	for i := range prs {
+		switch {
+		case prs[i].Namespace == "":
+			cluster = &prs[i]
+		case !exists(prs[i].Namespace):
+			moved = append(moved, prs[i])
+		default:
+			out = append(out, prs[i])
+		}
+	}
+	if len(moved) > 0 {
+		if cluster == nil {
+			cluster = &policyreport.PolicyReport{TypeMeta: moved[0].TypeMeta, ObjectMeta: *moved[0].ObjectMeta.DeepCopy()}
+			cluster.Kind, cluster.Namespace = policyreport.KindClusterPolicyReport, ""
+			c.ns[""] = &nsAgg{}
+		}
+		for _, m := range moved {
+			n := c.ns[m.Namespace]
+			s := &c.ns[""].summary
+			s.Pass, s.Fail, s.Warn, s.Error, s.Skip = s.Pass+n.summary.Pass, s.Fail+n.summary.Fail, s.Warn+n.summary.Warn, s.Error+n.summary.Error, s.Skip+n.summary.Skip
+			room := max(policyreport.MaxResults-len(cluster.Results), 0)
+			cluster.Results = append(cluster.Results, m.Results[:min(room, len(m.Results))]...)
+		}
+	}
+	if cluster != nil {
+		out = append(out, *cluster)
+	}
+	prs = out
 	for i := range prs {
 		n := c.ns[prs[i].Namespace]
 		prs[i].Summary = n.summary

@@ -26,6 +26,8 @@ package compliancescan
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -56,6 +58,7 @@ import (
 	"github.com/kspec-io/kspec/apis/provider/v1alpha1"
 	reportsv1alpha1 "github.com/kspec-io/kspec/apis/reports/v1alpha1"
 	"github.com/kspec-io/kspec/internal/render"
+	"github.com/kspec-io/kspec/internal/report"
 	"github.com/kspec-io/kspec/internal/report/policyreport"
 	"github.com/kspec-io/kspec/internal/resolve"
 	"github.com/kspec-io/kspec/internal/rules"
@@ -122,7 +125,7 @@ type Options struct {
 
 // Setup adds the ComplianceScan controller.
 func Setup(mgr ctrl.Manager, o Options) error {
-	name := managed.ControllerName(v1alpha1.ComplianceScanGroupVersionKind.GroupKind().String())
+	name := controllerName
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -150,7 +153,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		WithOptions(o.ForControllerRuntime()).
 		For(&v1alpha1.ComplianceScan{}).
 		WithEventFilter(resource.DesiredStateChanged()).
-		Complete(ratelimiter.NewReconciler(name, metrics.CountErrors(name, r), o.GlobalRateLimiter))
+		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
 }
 
 // Interval is the scan's interval, DefaultInterval when unset.
@@ -209,6 +212,11 @@ type connector struct {
 }
 
 func (c *connector) Connect(ctx context.Context, mg resource.Managed) (managed.ExternalClient, error) {
+	e, err := c.connect(ctx, mg)
+	return e, metrics.Failed(controllerName, err)
+}
+
+func (c *connector) connect(ctx context.Context, mg resource.Managed) (managed.ExternalClient, error) {
 	cs, ok := mg.(*v1alpha1.ComplianceScan)
 	if !ok {
 		return nil, errors.New("managed resource is not a ComplianceScan")
@@ -285,6 +293,11 @@ func (e *external) getSpec(ctx context.Context, name string) (*unstructured.Unst
 }
 
 func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
+	o, err := e.observe(ctx, mg)
+	return o, metrics.Failed(controllerName, err)
+}
+
+func (e *external) observe(ctx context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
 	cs := mg.(*v1alpha1.ComplianceScan) //nolint:forcetypeassert // Connect checked.
 	if xpmeta.WasDeleted(cs) {
 		metrics.ForgetScan(clustertarget.Key(cs))
@@ -329,6 +342,11 @@ func (e *external) Delete(context.Context, resource.Managed) (managed.ExternalDe
 // Update scans. Failures are the scan's state (Ready=False with a reason),
 // not errors: the next poll retries, never a hot loop.
 func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.ExternalUpdate, error) {
+	u, err := e.update(ctx, mg)
+	return u, metrics.Failed(controllerName, err)
+}
+
+func (e *external) update(ctx context.Context, mg resource.Managed) (managed.ExternalUpdate, error) {
 	cs := mg.(*v1alpha1.ComplianceScan) //nolint:forcetypeassert // Connect checked.
 	key := clustertarget.Key(cs)
 	if e.spec == nil {
@@ -381,7 +399,7 @@ func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.Ext
 	scanTime := metav1.NewTime(now.UTC().Truncate(time.Second))
 	src := reportsv1alpha1.Source{Specification: set.Name, SpecificationGeneration: e.spec.GetGeneration(), Cluster: e.cluster, ClusterUID: e.clusterUID}
 	cr := &reportsv1alpha1.ComplianceReport{
-		ObjectMeta: e.reportMeta(cs, set.Name, scanTime.Time, "compliance"),
+		ObjectMeta: e.reportMeta(cs, set.Name, now, "compliance"),
 		Spec: reportsv1alpha1.ComplianceReportSpec{
 			Source: src, ScanTime: scanTime, KspecVersion: version.Version(),
 			Summary: summary(rep.Summary), Results: col.results(rep),
@@ -419,7 +437,7 @@ func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.Ext
 	}
 	driftName := ""
 	if len(events) > 0 {
-		dr := e.driftReport(cs, set.Name, src, scanTime, events)
+		dr := e.driftReport(cs, set.Name, src, scanTime, now, events)
 		if err := e.kube.Create(ctx, dr); err != nil && !kerrors.IsAlreadyExists(err) {
 			return managed.ExternalUpdate{}, fmt.Errorf("cannot create DriftReport %s: %w", dr.Name, err)
 		}
@@ -434,7 +452,7 @@ func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.Ext
 	}
 
 	// PolicyReports on the target.
-	e.writePolicyReports(ctx, cs, tc, col.policyReports(rep))
+	e.writePolicyReports(ctx, cs, tc, col, rep)
 
 	// Status, metrics, events.
 	old := cs.Status.AtProvider
@@ -483,7 +501,11 @@ func (e *external) reportMeta(cs *v1alpha1.ComplianceScan, spec string, t time.T
 	if len(base) > 200 {
 		base = base[:200]
 	}
-	suffix := "-" + t.UTC().Format("20060102t150405")
+	// Times serialise to the second; the digest of the scan's UID and the
+	// exact time tells apart two scans within one second (a spec changed
+	// right after a scan).
+	sum := sha256.Sum256([]byte(string(cs.GetUID()) + t.UTC().Format(time.RFC3339Nano)))
+	suffix := "-" + t.UTC().Format("20060102t150405") + "-" + hex.EncodeToString(sum[:3])
 	if what == "drift" {
 		suffix = "-drift" + suffix
 	}
@@ -504,14 +526,14 @@ func labelValue(s string) string {
 	return strings.Trim(s, "-_.")
 }
 
-func (e *external) driftReport(cs *v1alpha1.ComplianceScan, spec string, src reportsv1alpha1.Source, t metav1.Time, events []reportsv1alpha1.DriftEvent) *reportsv1alpha1.DriftReport {
+func (e *external) driftReport(cs *v1alpha1.ComplianceScan, spec string, src reportsv1alpha1.Source, t metav1.Time, now time.Time, events []reportsv1alpha1.DriftEvent) *reportsv1alpha1.DriftReport {
 	sortEvents(events)
 	total := len(events)
 	if len(events) > maxDriftEvents {
 		events = events[:maxDriftEvents]
 	}
 	return &reportsv1alpha1.DriftReport{
-		ObjectMeta: e.reportMeta(cs, spec, t.Time, "drift"),
+		ObjectMeta: e.reportMeta(cs, spec, now, "drift"),
 		Spec: reportsv1alpha1.DriftReportSpec{
 			Source: src, DetectionTime: t, Severity: events[0].Severity,
 			TotalEvents: int32(min(total, 1<<31-1)), Events: events, //nolint:gosec // Bounded above.
@@ -580,7 +602,7 @@ func (e *external) targetClient() (client.Client, error) {
 // side apply; those of namespaces without results any more are deleted.
 // A target without the wgpolicyk8s.io CRDs gets none, and the condition
 // says so.
-func (e *external) writePolicyReports(ctx context.Context, cs *v1alpha1.ComplianceScan, tc client.Client, prs []policyreport.PolicyReport) {
+func (e *external) writePolicyReports(ctx context.Context, cs *v1alpha1.ComplianceScan, tc client.Client, col *collector, rep *report.Report) {
 	cond := xpv2.Condition{Type: TypePolicyReports, LastTransitionTime: metav1.NewTime(e.now())}
 	defer func() { cs.SetConditions(cond) }()
 	if !e.policyReportsKnown {
@@ -595,8 +617,19 @@ func (e *external) writePolicyReports(ctx context.Context, cs *v1alpha1.Complian
 		cond.Status, cond.Reason, cond.Message = corev1.ConditionFalse, ReasonPolicyReportCRDsAbsent, "the target does not serve wgpolicyk8s.io/v1alpha2: install the PolicyReport CRDs to see kspec's results there"
 		return
 	}
+	nsl := &corev1.NamespaceList{}
+	if err := tc.List(ctx, nsl); err != nil {
+		cond.Status, cond.Reason, cond.Message = corev1.ConditionFalse, ReasonPolicyReportsFailed, cut(fmt.Sprintf("cannot list namespaces: %v", err), 1024)
+		return
+	}
+	existing := map[string]bool{}
+	for _, n := range nsl.Items {
+		existing[n.Name] = n.DeletionTimestamp == nil
+	}
+	prs := col.policyReports(rep, func(ns string) bool { return existing[ns] })
 	keep := map[string]bool{}
 	label := ""
+	var failed []string
 	for _, pr := range prs {
 		obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&pr)
 		if err != nil {
@@ -606,8 +639,8 @@ func (e *external) writePolicyReports(ctx context.Context, cs *v1alpha1.Complian
 		u := &unstructured.Unstructured{Object: obj}
 		delete(u.Object["metadata"].(map[string]any), "creationTimestamp")                                                 //nolint:forcetypeassert // ToUnstructured of an ObjectMeta.
 		if err := tc.Patch(ctx, u, client.Apply, client.FieldOwner("provider-kspec"), client.ForceOwnership); err != nil { //nolint:staticcheck // client.Apply on unstructured is the simplest whole-object apply.
-			cond.Status, cond.Reason, cond.Message = corev1.ConditionFalse, ReasonPolicyReportsFailed, cut(fmt.Sprintf("cannot write %s %s: %v", pr.Kind, name(u), err), 1024)
-			return
+			failed = append(failed, fmt.Sprintf("cannot write %s %s: %v", pr.Kind, name(u), err))
+			continue
 		}
 		keep[pr.Kind+"/"+pr.Namespace+"/"+pr.Name] = true
 		label = pr.Labels[policyreport.LabelSpecification]
@@ -627,6 +660,10 @@ func (e *external) writePolicyReports(ctx context.Context, cs *v1alpha1.Complian
 				}
 			}
 		}
+	}
+	if len(failed) > 0 {
+		cond.Status, cond.Reason, cond.Message = corev1.ConditionFalse, ReasonPolicyReportsFailed, cut(fmt.Sprintf("%d of %d reports not written: %s", len(failed), len(prs), strings.Join(failed, "; ")), 1024)
+		return
 	}
 	cond.Status, cond.Reason, cond.Message = corev1.ConditionTrue, ReasonPolicyReportsWritten, fmt.Sprintf("%d reports written", len(prs))
 }
@@ -652,3 +689,6 @@ func (s apiSource) Specification(ctx context.Context, name string) (rules.Spec, 
 	}
 	return specification.FromUnstructured(u)
 }
+
+// controllerName names the controller in logs and metrics.
+var controllerName = managed.ControllerName(v1alpha1.ComplianceScanGroupVersionKind.GroupKind().String())

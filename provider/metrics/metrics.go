@@ -19,12 +19,10 @@ limitations under the License.
 package metrics
 
 import (
-	"context"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 )
 
 // The metrics. Target labels are namespace/name of a ClusterTarget, or
@@ -109,14 +107,13 @@ func ForgetScan(scan string) {
 	}
 }
 
-// CountErrors wraps r so each reconcile ending in an error increments
-// kspec_reconcile_errors_total for controller name.
-func CountErrors(name string, r reconcile.Reconciler) reconcile.Reconciler {
-	return reconcile.Func(func(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
-		res, err := r.Reconcile(ctx, req)
-		if err != nil {
-			ReconcileErrors.WithLabelValues(name).Inc()
-		}
-		return res, err
-	})
+// Failed counts err, when not nil, as a reconcile error of controller and
+// returns it. Managed reconcilers report the errors of Connect, Observe and
+// Update in the Synced condition and requeue without returning them, so
+// the controllers count them here.
+func Failed(controller string, err error) error {
+	if err != nil {
+		ReconcileErrors.WithLabelValues(controller).Inc()
+	}
+	return err
 }

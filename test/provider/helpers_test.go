@@ -49,12 +49,11 @@ import (
 func waitFor(t *testing.T, what string, cond func() (bool, error)) {
 	t.Helper()
 	var last error
-	err := wait.ExponentialBackoffWithContext(ctx, wait.Backoff{Duration: 50 * time.Millisecond, Factor: 1.5, Cap: time.Second, Steps: 200},
-		func(context.Context) (bool, error) {
-			ok, err := cond()
-			last = err
-			return ok && err == nil, nil
-		})
+	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 2*time.Minute, true, func(context.Context) (bool, error) {
+		ok, err := cond()
+		last = err
+		return ok && err == nil, nil
+	})
 	require.NoError(t, err, "waiting for %s (last error: %v)", what, last)
 }
 
@@ -181,9 +180,9 @@ func getScan(ns, name string) (*v1alpha1.ComplianceScan, error) {
 	return cs, home.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, cs)
 }
 
-// scanned waits until the scan has a report newer than after, and returns
+// scanned waits until the scan has a report other than prev, and returns
 // the scan.
-func scanned(t *testing.T, ns, name string, after *metav1.Time) *v1alpha1.ComplianceScan {
+func scanned(t *testing.T, ns, name string, prev string) *v1alpha1.ComplianceScan {
 	t.Helper()
 	var cs *v1alpha1.ComplianceScan
 	waitFor(t, "a scan by "+name, func() (bool, error) {
@@ -196,7 +195,11 @@ func scanned(t *testing.T, ns, name string, after *metav1.Time) *v1alpha1.Compli
 		if r := ready(cs); r.Status == corev1.ConditionFalse {
 			return false, fmt.Errorf("not ready: %s: %s", r.Reason, r.Message)
 		}
-		return last != nil && cs.Status.AtProvider.Report != "" && (after == nil || last.After(after.Time)), nil
+		ok := last != nil && cs.Status.AtProvider.Report != "" && cs.Status.AtProvider.Report != prev
+		if !ok {
+			return false, fmt.Errorf("status %+v", cs.Status)
+		}
+		return true, nil
 	})
 	return cs
 }

@@ -25,11 +25,13 @@ package provider_test
 import (
 	"context"
 	"flag"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -111,6 +113,11 @@ func run(m *testing.M) int {
 	}
 	seedTarget(ctx)
 
+	if os.Getenv("KSPEC_TEST_LOG") != "" {
+		ctrl.SetLogger(logr.FromSlogHandler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.Level(-2)})))
+	} else {
+		ctrl.SetLogger(logr.Discard())
+	}
 	mgr, err := ctrl.NewManager(homeCfg, ctrl.Options{
 		Scheme:                 s,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
@@ -119,7 +126,7 @@ func run(m *testing.M) int {
 	must(err)
 	o := provider.Options{
 		Options: controller.Options{
-			Logger:                  logging.NewNopLogger(),
+			Logger:                  logging.NewLogrLogger(ctrl.Log),
 			GlobalRateLimiter:       ratelimiter.NewGlobal(100),
 			PollInterval:            pollInterval,
 			MaxConcurrentReconciles: 4,
