@@ -30,16 +30,23 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
+	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/apis/provider/v1alpha1"
 	reportsv1alpha1 "github.com/kspec-io/kspec/apis/reports/v1alpha1"
+	"github.com/kspec-io/kspec/internal/render"
 	"github.com/kspec-io/kspec/internal/report/policyreport"
+	"github.com/kspec-io/kspec/internal/rules"
+	"github.com/kspec-io/kspec/internal/specification"
 	"github.com/kspec-io/kspec/provider/compliancescan"
+	"github.com/kspec-io/kspec/provider/metrics"
 )
 
 // snapshot is the resourceVersion of every object of the kinds kspec could
@@ -326,4 +333,154 @@ spec:
 			return err == nil && ct.GetCondition(xpv2.TypeSynced).Status == corev1.ConditionFalse, err
 		})
 	})
+}
+
+// TestPolicyDrift installs what kspec renders for a spec on the target,
+// then deletes one policy and alters another: the next scan reports both.
+func TestPolicyDrift(t *testing.T) {
+	skipShort(t)
+	ns := "policy-drift"
+	require.NoError(t, home.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
+	registerTarget(t, ns, "remote", false)
+	u := example(t, "strict")
+	s, err := specification.FromUnstructured(u)
+	require.NoError(t, err)
+	set, err := rules.Compile(s)
+	require.NoError(t, err)
+	objs, err := render.Render(set, kspecv1alpha1.EngineKyverno, render.Options{Now: time.Now()})
+	require.NoError(t, err)
+	require.Greater(t, len(objs), 2)
+	var installed []*unstructured.Unstructured
+	for _, o := range objs {
+		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o)
+		require.NoError(t, err)
+		obj := &unstructured.Unstructured{Object: m}
+		require.NoError(t, target.Create(ctx, obj), "%s %s", obj.GetKind(), obj.GetName())
+		installed = append(installed, obj)
+	}
+	complianceScan(t, ns, "strict", "strict", scanOpts{target: "remote", mode: "monitor", interval: time.Hour})
+	cs := scanned(t, ns, "strict", "")
+	assert.Empty(t, cs.Status.AtProvider.DriftReport, "the policies are as rendered: no drift on the first scan")
+
+	gone, altered := installed[0], installed[1]
+	require.NoError(t, target.Delete(ctx, gone))
+	require.NoError(t, target.Get(ctx, client.ObjectKeyFromObject(altered), altered))
+	spec, _, _ := unstructured.NestedMap(altered.Object, "spec")
+	spec["validationActions"] = []any{"Audit"}
+	require.NoError(t, unstructured.SetNestedMap(altered.Object, spec, "spec"))
+	require.NoError(t, target.Update(ctx, altered))
+
+	bump(t, ns, "strict")
+	cs = scanned(t, ns, "strict", cs.Status.AtProvider.Report)
+	require.NotEmpty(t, cs.Status.AtProvider.DriftReport)
+	dr := driftReport(t, ns, cs.Status.AtProvider.DriftReport)
+	var missing, modified []string
+	for _, e := range dr.Spec.Events {
+		switch e.Type {
+		case reportsv1alpha1.DriftPolicyMissing:
+			missing = append(missing, e.Object.Name)
+		case reportsv1alpha1.DriftPolicyModified:
+			modified = append(modified, e.Object.Name)
+		}
+	}
+	assert.Equal(t, []string{gone.GetName()}, missing)
+	assert.Equal(t, []string{altered.GetName()}, modified)
+}
+
+// TestMetrics: every kspec_* metric the provider declares has a sample
+// after the scenarios above.
+func TestMetrics(t *testing.T) {
+	skipShort(t)
+	families, err := ctrlmetrics.Registry.Gather()
+	require.NoError(t, err)
+	have := map[string]int{}
+	for _, f := range families {
+		have[f.GetName()] = len(f.GetMetric())
+	}
+	for _, name := range metrics.Names {
+		assert.Positive(t, have[name], "metric %s was never set", name)
+	}
+	assert.Len(t, metrics.All, len(metrics.Names))
+}
+
+// counter sums the samples of a counter family whose labels include want.
+func counter(t *testing.T, name string, want map[string]string) float64 {
+	t.Helper()
+	families, err := ctrlmetrics.Registry.Gather()
+	require.NoError(t, err)
+	var sum float64
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	metric:
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			for k, v := range want {
+				if labels[k] != v {
+					continue metric
+				}
+			}
+			sum += m.GetCounter().GetValue()
+		}
+	}
+	return sum
+}
+
+// TestNoHotLoop: with every other scan gone, one scan of the provider's
+// own cluster every 2 s is looked at about once a poll interval and scans
+// at most once an interval; its reports are pruned to its history.
+func TestNoHotLoop(t *testing.T) {
+	skipShort(t)
+	all := &v1alpha1.ComplianceScanList{}
+	require.NoError(t, home.List(ctx, all))
+	for i := range all.Items {
+		require.NoError(t, client.IgnoreNotFound(home.Delete(ctx, &all.Items[i])))
+	}
+	waitFor(t, "every scan gone", func() (bool, error) {
+		l := &v1alpha1.ComplianceScanList{}
+		err := home.List(ctx, l)
+		return err == nil && len(l.Items) == 0, err
+	})
+	ns := "hot-loop"
+	require.NoError(t, home.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
+	example(t, "minimal")
+	const interval = 2 * time.Second
+	controllerLabel := map[string]string{"controller": "managed/compliancescan.provider.kspec.io"}
+	reconciles0 := counter(t, "controller_runtime_reconcile_total", controllerLabel)
+	start := time.Now()
+	complianceScan(t, ns, "local", "minimal", scanOpts{mode: "monitor", interval: interval, history: 2})
+	const want = 4
+	waitFor(t, "4 scans", func() (bool, error) {
+		return counter(t, "kspec_scans_total", map[string]string{"scan": ns + "/local", "outcome": "succeeded"}) >= want, nil
+	})
+	elapsed := time.Since(start)
+	scans := counter(t, "kspec_scans_total", map[string]string{"scan": ns + "/local"})
+	reconciles := counter(t, "controller_runtime_reconcile_total", controllerLabel) - reconciles0
+
+	// At most one scan per interval (the first is immediate).
+	assert.LessOrEqual(t, scans, float64(elapsed/interval)+1, "%v scans in %v", scans, elapsed)
+	// About one look per poll interval, plus the scans' own, plus the
+	// reconciles of creation (finalizer, external name).
+	limit := 2*float64(elapsed/pollInterval) + 2*scans + 5
+	assert.LessOrEqual(t, reconciles, limit, "%v reconciles in %v", reconciles, elapsed)
+	t.Logf("%v: %v scans, %v reconciles", elapsed.Round(time.Millisecond), scans, reconciles)
+
+	// The reports are pruned to the history, and no two are closer than
+	// the interval.
+	waitFor(t, "reports pruned", func() (bool, error) {
+		l := &reportsv1alpha1.ComplianceReportList{}
+		err := home.List(ctx, l, client.InNamespace(ns))
+		return err == nil && len(l.Items) <= 2, err
+	})
+	l := &reportsv1alpha1.ComplianceReportList{}
+	require.NoError(t, home.List(ctx, l, client.InNamespace(ns)))
+	require.Len(t, l.Items, 2)
+	times := []time.Time{l.Items[0].Spec.ScanTime.Time, l.Items[1].Spec.ScanTime.Time}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	assert.GreaterOrEqual(t, times[1].Sub(times[0]), interval)
+	assert.Equal(t, compliancescan.LocalCluster, l.Items[0].Spec.Cluster)
 }
