@@ -74,8 +74,12 @@ func ResultDrift(prev, cur []reportsv1alpha1.CheckResult) []reportsv1alpha1.Drif
 		case was && is:
 			complete := func(r *reportsv1alpha1.CheckResult) bool { return int(r.Violations) <= len(r.Findings) }
 			if complete(p) && complete(c) {
-				out = append(out, findingEvents(reportsv1alpha1.DriftNewViolation, c, missingFrom(c.Findings, p.Findings), "fails")...)
-				out = append(out, findingEvents(reportsv1alpha1.DriftResolvedViolation, p, missingFrom(p.Findings, c.Findings), "no longer fails")...)
+				if fs := missingFrom(c.Findings, p.Findings); len(fs) > 0 {
+					out = append(out, findingEvents(reportsv1alpha1.DriftNewViolation, c, fs, "fails")...)
+				}
+				if fs := missingFrom(p.Findings, c.Findings); len(fs) > 0 {
+					out = append(out, findingEvents(reportsv1alpha1.DriftResolvedViolation, p, fs, "no longer fails")...)
+				}
 			} else if c.Violations > p.Violations {
 				out = append(out, reportsv1alpha1.DriftEvent{
 					Type: reportsv1alpha1.DriftNewViolation, Rule: c.ID, Severity: c.Severity,
@@ -105,9 +109,6 @@ func missingFrom(a, b []reportsv1alpha1.Finding) []reportsv1alpha1.Finding {
 
 func findingEvents(t reportsv1alpha1.DriftType, r *reportsv1alpha1.CheckResult, fs []reportsv1alpha1.Finding, verb string) []reportsv1alpha1.DriftEvent {
 	if len(fs) == 0 {
-		if t == reportsv1alpha1.DriftNewViolation && len(r.Findings) > 0 {
-			return nil // findings unchanged
-		}
 		return []reportsv1alpha1.DriftEvent{{Type: t, Rule: r.ID, Severity: r.Severity, Message: cut(r.ID+" "+verb, maxFindingMsg)}}
 	}
 	out := make([]reportsv1alpha1.DriftEvent, 0, len(fs))
