@@ -110,11 +110,11 @@ func check(rep *report.Report, set *rules.Set, srcs []manifest.Source, in rules.
 	for _, src := range srcs {
 		chunks = append(chunks, manifest.Split(src.Name, src.Data)...)
 	}
-	// Namespace selectors need the labels of Namespaces anywhere in the
-	// input, so find those first; every other document is decoded,
-	// evaluated and dropped.
+	// Namespace selectors and Pod Security levels need the labels of
+	// Namespaces anywhere in the input, so find those first; every other
+	// document is decoded, evaluated and dropped.
 	inInput := map[string]map[string]string{}
-	if set.Scope.Selector != nil {
+	if set.ReadsNamespaceLabels() {
 		for _, c := range chunks {
 			if !bytes.Contains(c.Data, []byte("Namespace")) {
 				continue

@@ -57,7 +57,7 @@ spec:
 func TestCheckExitCodes(t *testing.T) {
 	code, out, errOut := run(t, goodPod, "check", "-f", strict, "-")
 	assert.Equal(t, ExitOK, code, out+errOut)
-	assert.Contains(t, out, "1 objects, 23 rules: 18 pass, 0 fail")
+	assert.Contains(t, out, "1 objects, 24 rules: 19 pass, 0 fail")
 
 	code, out, _ = run(t, goodPod+"---\n"+rootPod, "check", "-f", strict, "-")
 	assert.Equal(t, ExitInvalid, code)
@@ -133,7 +133,7 @@ func TestCheckJSONAndSARIF(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &sarif))
 	assert.Equal(t, "2.1.0", sarif.Version)
 	require.Len(t, sarif.Runs, 1)
-	assert.Len(t, sarif.Runs[0].Tool.Driver.Rules, 23)
+	assert.Len(t, sarif.Runs[0].Tool.Driver.Rules, 24)
 	assert.Contains(t, sarif.Runs[0].Results, struct {
 		RuleID string `json:"ruleId"`
 		Level  string `json:"level"`

@@ -47,6 +47,7 @@ type streams struct {
 type cli struct {
 	Check    checkCmd    `cmd:"" help:"Check manifests against a specification, offline, as kyverno apply would."`
 	Render   renderCmd   `cmd:"" help:"Render a specification's admission policies: Kyverno or ValidatingAdmissionPolicy."`
+	Scan     scanCmd     `cmd:"" help:"Scan a live cluster against a specification: every governed object, Pod Security of running workloads, the cluster-level checks."`
 	Validate validateCmd `cmd:"" help:"Validate kspec manifests against the kspec API schemas, offline."`
 	Version  versionCmd  `cmd:"" help:"Print the kspec version."`
 }

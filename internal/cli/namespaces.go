@@ -63,7 +63,7 @@ func (n *namespaces) missed(names []string) {
 func (n *namespaces) warnings() []string {
 	var out []string
 	if len(n.unknownNames) > 0 {
-		out = append(out, fmt.Sprintf("labels unknown for namespaces %s (no Namespace document in the input, no --namespace-labels): the namespace selector could not judge them, so their objects were evaluated as in scope",
+		out = append(out, fmt.Sprintf("labels unknown for namespaces %s (no Namespace document in the input, no --namespace-labels): the namespace selector could not judge them, so their objects were evaluated as in scope, and at the Pod Security level the specification requires",
 			strings.Join(slices.Sorted(maps.Keys(n.unknownNames)), ", ")))
 	}
 	var overridden []string

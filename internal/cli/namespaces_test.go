@@ -78,7 +78,7 @@ func TestCheckNamespaceLabels(t *testing.T) {
 			input:  rootPodIn("zoo") + rootPodIn("") + rootPodIn("zoo") + namespace("lab", "dev"),
 			want:   map[string]rules.Status{"Pod/zoo/root": rules.Fail, "Pod/default/root": rules.Fail},
 			warnings: []string{"labels unknown for namespaces default, zoo (no Namespace document in the input, no --namespace-labels): " +
-				"the namespace selector could not judge them, so their objects were evaluated as in scope"},
+				"the namespace selector could not judge them, so their objects were evaluated as in scope, and at the Pod Security level the specification requires"},
 		},
 		"FromTheFlag": {
 			reason: "--namespace-labels gives labels of namespaces not in the input; NS= says a namespace has none.",

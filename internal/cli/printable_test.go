@@ -106,7 +106,7 @@ replicaCount: 3
 		assert.Regexp(t, `^FAIL +(Critical|High|Medium|Low) +\S+ +Pod/team\Q`+evilOut+`\E/web\Q`+evilOut+`\E +\Q`+file+`\E:1 +\S`, l)
 	}
 	assert.Regexp(t, `^INPUT +\Q`+file+`\E:11 +document 1: not a Kubernetes object: no apiVersion, kind$`, lines[notable])
-	assert.Regexp(t, `^strict \(enforce\): 1 objects, 23 rules: \d+ pass, \d+ fail`, lines[notable+1])
+	assert.Regexp(t, `^strict \(enforce\): 1 objects, 24 rules: \d+ pass, \d+ fail`, lines[notable+1])
 	assert.Regexp(t, `^not evaluated \(cluster-level, need a cluster\): `, lines[notable+2])
 	assert.Contains(t, out, "containers app"+evilOut, "container names in messages are escaped")
 	assert.Contains(t, out, "nginx"+evilOut, "images in messages are escaped")

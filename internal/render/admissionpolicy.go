@@ -46,7 +46,7 @@ func AdmissionPolicies(set *rules.Set, o Options) []client.Object {
 	actions := vapActions(set.ActionsAt(o.Now))
 	live := liveExemptions(set, o)
 	var out []client.Object
-	for _, r := range set.ObjectRules() {
+	for _, r := range set.AdmissionRules() {
 		name := Name(set, r, true)
 		m := meta(set, r, name, "")
 		conds := matchConditions(set, r)

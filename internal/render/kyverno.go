@@ -37,7 +37,7 @@ func Kyverno(set *rules.Set, o Options) []client.Object {
 	actions, evaluation := kyvernoActions(set.ActionsAt(o.Now))
 	var out []client.Object
 	names := map[*rules.Rule]string{}
-	for _, r := range set.ObjectRules() {
+	for _, r := range set.AdmissionRules() {
 		spec := kyvernov1.ValidatingPolicySpec{
 			MatchConstraints:        matchResources(r, set.Scope.Selector),
 			MatchConditions:         matchConditions(set, r),
@@ -77,7 +77,7 @@ func Kyverno(set *rules.Set, o Options) []client.Object {
 	}
 	for _, e := range liveExemptions(set, o) {
 		var refs []kyvernov1.PolicyRef
-		for _, r := range set.ObjectRules() {
+		for _, r := range set.AdmissionRules() {
 			if e.Covers(r) {
 				refs = append(refs, kyvernov1.PolicyRef{Name: names[r], Kind: kind})
 			}

@@ -111,7 +111,7 @@ func TestHostileExemptionNames(t *testing.T) {
 		}
 
 		vaps := of[*admissionregistrationv1.ValidatingAdmissionPolicy](AdmissionPolicies(set, Options{Now: now}))
-		require.Len(t, vaps, len(set.ObjectRules()))
+		require.Len(t, vaps, len(set.AdmissionRules()))
 		for _, p := range vaps {
 			ns := notes(t, p)
 			require.Len(t, ns, len(hostile), p.Name)

@@ -50,7 +50,7 @@ func compileSpec(t *testing.T, name, namespace string, mode kspecv1alpha1.Mode, 
 		Exemptions:  exemptions,
 	}})
 	require.NoError(t, err)
-	require.NotEmpty(t, set.ObjectRules())
+	require.NotEmpty(t, set.AdmissionRules())
 	return set
 }
 
@@ -124,7 +124,7 @@ func TestModes(t *testing.T) {
 	}
 	for mode, want := range cases {
 		set := compileSpec(t, "s", "", mode)
-		n := len(set.ObjectRules())
+		n := len(set.AdmissionRules())
 
 		objs := Kyverno(set, Options{Now: now})
 		vps := of[*kyvernov1.ValidatingPolicy](objs)
@@ -194,7 +194,7 @@ func yamlSpec(y string) (kspecv1alpha1.ClusterSpecificationSpec, error) {
 
 func TestMessagesAndMatch(t *testing.T) {
 	set := compileSpec(t, "s", "", kspecv1alpha1.ModeEnforce)
-	rs := set.ObjectRules()
+	rs := set.AdmissionRules()
 	vps := of[*kyvernov1.ValidatingPolicy](Kyverno(set, Options{Now: now}))
 	vaps := of[*admissionregistrationv1.ValidatingAdmissionPolicy](AdmissionPolicies(set, Options{Now: now}))
 	require.Len(t, vps, len(rs))
@@ -221,7 +221,7 @@ func TestNamesAndScope(t *testing.T) {
 	names := map[string]bool{}
 	for _, set := range []*rules.Set{a, b} {
 		objs := append(Kyverno(set, Options{Now: now}), AdmissionPolicies(set, Options{Now: now})...)
-		require.Len(t, objs, 3*len(set.ObjectRules()), "a policy, a VAP and a binding per rule")
+		require.Len(t, objs, 3*len(set.AdmissionRules()), "a policy, a VAP and a binding per rule")
 		for _, o := range objs {
 			key := o.GetObjectKind().GroupVersionKind().Kind + "/" + o.GetNamespace() + "/" + o.GetName()
 			assert.False(t, names[key], "two specs render %s", key)
@@ -266,7 +266,7 @@ func TestExemptions(t *testing.T) {
 		ex("live", now.Add(time.Hour), "workload.security/limits-cpu"),
 		ex("expired", now.Add(-time.Hour)),
 		ex("everything", now.Add(time.Hour)))
-	n := len(set.ObjectRules())
+	n := len(set.AdmissionRules())
 	require.Equal(t, 2, n)
 
 	exceptions := of[*kyvernov1.PolicyException](Kyverno(set, Options{Now: now}))

@@ -117,7 +117,7 @@ func (s *Set) Admit(ctx context.Context, req Request, env Environment) (Decision
 	}
 	now := env.Clock.Now()
 	obj := inNamespace(req.Object, req.Namespace)
-	in := Input{Now: now}
+	in := Input{Now: now, admission: true}
 	if s.Scope.selector != nil && env.Namespaces != nil && req.Namespace != "" {
 		l, known, err := env.Namespaces.Labels(ctx, req.Namespace)
 		if err != nil {

@@ -134,6 +134,7 @@ type Set struct {
 	Warnings []string
 
 	byKind    map[string][]*Rule // apiVersion/kind → rules
+	admitKind map[string][]*Rule // the same, of the rules admission evaluates
 	variables []cel.Program
 	batches   []*batch
 }
@@ -252,6 +253,7 @@ func (s *Set) mapControls(m *kspecv1alpha1.ComplianceMapping) {
 // build compiles the CEL of every object rule and indexes rules by kind.
 func (s *Set) build() error {
 	s.byKind = map[string][]*Rule{}
+	s.admitKind = map[string][]*Rule{}
 	seen := map[string]bool{}
 	pods := false
 	for _, r := range s.Rules {
@@ -266,6 +268,13 @@ func (s *Set) build() error {
 			}
 		}
 		if r.ClusterLevel() {
+			continue
+		}
+		if r.native != nil {
+			for _, k := range r.Kinds {
+				key := k.APIVersion() + "/" + k.Kind
+				s.byKind[key] = append(s.byKind[key], r)
+			}
 			continue
 		}
 		if r.every.list != "" {
@@ -297,6 +306,7 @@ func (s *Set) build() error {
 		for _, k := range r.Kinds {
 			key := k.APIVersion() + "/" + k.Kind
 			s.byKind[key] = append(s.byKind[key], r)
+			s.admitKind[key] = append(s.admitKind[key], r)
 			pods = pods || slices.Contains(podKinds, k)
 		}
 	}
@@ -416,6 +426,21 @@ func (s *Set) Governs(apiVersion, kind string) bool {
 // ObjectRules are the rules evaluated on objects.
 func (s *Set) ObjectRules() []*Rule {
 	return slices.DeleteFunc(slices.Clone(s.Rules), (*Rule).ClusterLevel)
+}
+
+// ReadsNamespaceLabels reports whether evaluating objects reads the labels
+// of their namespaces (Input.NamespaceLabels): for a namespace selector,
+// or for the Pod Security level a namespace enforces
+// (podsecurity.standards/workloads). A reader that is not given the
+// Namespaces should collect them when it is.
+func (s *Set) ReadsNamespaceLabels() bool {
+	return s.Scope.selector != nil || slices.ContainsFunc(s.Rules, func(r *Rule) bool { return r.ID == RuleWorkloadsPodSecurity })
+}
+
+// AdmissionRules are the object rules enforced at admission (see
+// Rule.Admission): what render emits policies for.
+func (s *Set) AdmissionRules() []*Rule {
+	return slices.DeleteFunc(slices.Clone(s.Rules), func(r *Rule) bool { return !r.Admission() })
 }
 
 // ClusterRules are the rules evaluated on a snapshot of the cluster.

@@ -39,6 +39,9 @@ type Input struct {
 	// check. Callers that evaluate offline warn about the namespaces they
 	// did not know.
 	NamespaceLabels func(namespace string) (labels map[string]string, known bool)
+
+	// admission: evaluate only the rules admission enforces (Admit).
+	admission bool
 }
 
 // Evaluate evaluates the object rules that apply to the object's kind. The
@@ -51,6 +54,9 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
 	rs := s.byKind[apiVersion+"/"+kind]
+	if in.admission {
+		rs = s.admitKind[apiVersion+"/"+kind]
+	}
 	if len(rs) == 0 {
 		return nil
 	}
@@ -99,7 +105,7 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 			vars[v.Name] = val
 		}
 	}
-	e := &evaluation{act: act, pods: podKind(apiVersion, kind)}
+	e := &evaluation{act: act, pods: podKind(apiVersion, kind), obj: obj, in: in}
 	for i, r := range rs {
 		results[i].Status, results[i].Message, results[i].Exemption = s.evaluate(r, e, in.Now)
 	}
@@ -109,6 +115,9 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 // An evaluation is the state of evaluating one object.
 type evaluation struct {
 	act interpreter.Activation
+	// obj and in are what native rules read.
+	obj map[string]any
+	in  Input
 	// pods: the object carries a pod spec, so batches apply.
 	pods bool
 	// exempt caches whether each exemption matches the object, by
@@ -205,6 +214,10 @@ func (s *Set) evaluate(r *Rule, ev *evaluation, now time.Time) (Status, string, 
 		if ev.exempt[e.index] == exemptHit {
 			return Skip, fmt.Sprintf("exempted by %s until %s: %s", e.Name, e.ExpiresAt.UTC().Format(time.RFC3339), e.Reason), e.Name
 		}
+	}
+	if r.native != nil {
+		st, msg := r.native(ev.obj, ev.in)
+		return st, msg, ""
 	}
 	ok, err := s.passes(r, ev)
 	switch {

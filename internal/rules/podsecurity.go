@@ -102,11 +102,11 @@ func podSecurityRules(ps *kspecv1alpha1.PodSecurityRequirements) []*Rule {
 
 var podSecurityFamily = family{
 	category: CategoryPodSecurity,
-	names:    func() []string { return []string{"enforce", "audit", "warn"} },
+	names:    func() []string { return []string{"enforce", "audit", "warn", "workloads"} },
 	compile: func(req *kspecv1alpha1.Requirements) ([]*Rule, error) {
 		if req.PodSecurity == nil {
 			return nil, nil
 		}
-		return podSecurityRules(req.PodSecurity), nil
+		return append(podSecurityRules(req.PodSecurity), workloadsRule(req.PodSecurity)), nil
 	},
 }

@@ -125,6 +125,11 @@ type Rule struct {
 	// is at fault; Message is the fallback.
 	MessageExpression string
 
+	// native, when set, judges objects in Go instead of the expression:
+	// what CEL cannot say, such as the upstream Pod Security evaluator.
+	// Admission does not evaluate it (see Admission).
+	native func(obj map[string]any, in Input) (Status, string)
+
 	// cluster evaluates a cluster-level rule over a snapshot.
 	cluster func(*Cluster) []Finding
 	reads   []string // the Cluster fields a cluster-level rule reads
@@ -175,6 +180,14 @@ func (r *Rule) Name() string {
 
 // ClusterLevel rules need a snapshot of the cluster rather than one object.
 func (r *Rule) ClusterLevel() bool { return r.cluster != nil }
+
+// Admission reports whether kspec enforces the rule at admission: rendered
+// as a policy, evaluated by the webhook's Admit. Every object rule is but
+// podsecurity.standards/workloads, which judges workloads already written
+// (kspec check, kspec scan): at admission the API server's own Pod
+// Security admission enforces the namespace's level, which
+// podsecurity.standards/enforce requires.
+func (r *Rule) Admission() bool { return r.cluster == nil && r.native == nil }
 
 // Reads reports whether a cluster-level rule reads a field of Cluster
 // (see Set.ClusterReads).

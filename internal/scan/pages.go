@@ -86,7 +86,7 @@ func pages[T any](ctx context.Context, get fetch[T], warn func(string), use func
 func expiredContinue(err error) string {
 	var s apierrors.APIStatus
 	if errors.As(err, &s) {
-		return s.Status().ListMeta.Continue
+		return s.Status().Continue
 	}
 	return ""
 }

@@ -72,6 +72,7 @@ type UnreachableError struct {
 	Err  error
 }
 
+// Error is one line naming the API server and the cause.
 func (e *UnreachableError) Error() string {
 	return fmt.Sprintf("cannot reach the cluster at %s: %v", e.Host, e.Err)
 }
@@ -80,7 +81,9 @@ func (e *UnreachableError) Error() string {
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // NewReport returns an empty report of a scan of the set at now: every
-// rule, object and cluster-level, is listed as evaluated.
+// rule, object and cluster-level, is listed as evaluated. It is the head
+// of the report Scan returns, for streams that write the head before the
+// results (report.Stream.Begin).
 func NewReport(set *rules.Set, now time.Time) *report.Report {
 	rep := report.New(set)
 	rep.NotEvaluated = nil

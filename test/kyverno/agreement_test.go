@@ -178,7 +178,7 @@ func compare(t *testing.T, set *rules.Set, objects []object, want map[string]exp
 	var wrong []string
 	n := 0
 	for _, o := range objects {
-		for _, r := range set.ObjectRules() {
+		for _, r := range set.AdmissionRules() {
 			if !r.Applies(o.apiVersion, o.kind) {
 				continue
 			}
@@ -292,7 +292,7 @@ func kyvernoApply(t *testing.T, kyverno string, set *rules.Set, engine kspecv1al
 	require.NotEmpty(t, results, "no results from kyverno apply:\n%s", errOut.String())
 
 	byPolicy := map[string]string{}
-	for _, r := range set.ObjectRules() {
+	for _, r := range set.AdmissionRules() {
 		byPolicy[render.Name(set, r, engine == kspecv1alpha1.EngineAdmissionPolicy || set.Namespace == "")] = r.ID
 	}
 	got := verdicts{}
