@@ -111,7 +111,7 @@ func Jitter(key string, maxJitter time.Duration) time.Duration {
 	}
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(key))
-	return time.Duration(h.Sum64() % uint64(maxJitter))
+	return time.Duration(h.Sum64() % uint64(maxJitter)) //nolint:gosec // Less than maxJitter, an int64.
 }
 
 // Key names a managed resource in metrics and reports: namespace/name.
@@ -162,16 +162,17 @@ type external struct {
 }
 
 func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
-	o, err := e.observe(ctx, mg)
-	return o, metrics.Failed(controllerName, err)
+	// Every failure to reach the target is the target's state, reported
+	// in its Ready condition, never an error to retry.
+	return e.observe(ctx, mg), nil
 }
 
-func (e *external) observe(ctx context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
+func (e *external) observe(ctx context.Context, mg resource.Managed) managed.ExternalObservation {
 	ct := mg.(*v1alpha1.ClusterTarget) //nolint:forcetypeassert // Connect checked.
 	key := Key(ct)
 	if meta.WasDeleted(ct) {
 		metrics.ForgetTarget(key)
-		return managed.ExternalObservation{ResourceExists: false}, nil
+		return managed.ExternalObservation{ResourceExists: false}
 	}
 	wasReady := ct.GetCondition(xpv2.TypeReady)
 	now := metav1.NewTime(e.now())
@@ -194,7 +195,7 @@ func (e *external) observe(ctx context.Context, mg resource.Managed) (managed.Ex
 		if wasReady.Status != corev1.ConditionFalse || wasReady.Reason != xpv2.ConditionReason(reason) {
 			e.record.Event(ct, event.Warning(ReasonUnreachable, err))
 		}
-		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}
 	}
 	obs.LastProbeTime = &now
 	ct.Status.AtProvider = *obs
@@ -205,7 +206,7 @@ func (e *external) observe(ctx context.Context, mg resource.Managed) (managed.Ex
 	if wasReady.Status != corev1.ConditionTrue {
 		e.record.Event(ct, event.Normal(ReasonReachable, fmt.Sprintf("Reached the API server: %s on %s, %d nodes", obs.Version, obs.Platform, obs.NodeCount)))
 	}
-	return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true, ConnectionDetails: ConnectionDetails(e.cfg)}, nil
+	return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true, ConnectionDetails: ConnectionDetails(e.cfg)}
 }
 
 // A ClusterTarget's cluster exists outside kspec: creating, updating or

@@ -195,7 +195,7 @@ func (c *collector) policyReports(rep *report.Report, exists func(ns string) boo
 	}
 	if len(moved) > 0 {
 		if cluster == nil {
-			cluster = &policyreport.PolicyReport{TypeMeta: moved[0].TypeMeta, ObjectMeta: *moved[0].ObjectMeta.DeepCopy()}
+			cluster = &policyreport.PolicyReport{TypeMeta: moved[0].TypeMeta, ObjectMeta: *moved[0].DeepCopy()}
 			cluster.Kind, cluster.Namespace = policyreport.KindClusterPolicyReport, ""
 			c.ns[""] = &nsAgg{}
 		}

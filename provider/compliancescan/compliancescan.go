@@ -381,7 +381,7 @@ func (e *external) update(ctx context.Context, mg resource.Managed) (managed.Ext
 	col := newCollector()
 	rep, err := scan.Scan(sctx, e.cfg, set, scan.Options{Now: now}, col.add)
 	if err != nil {
-		reason := xpv2.ConditionReason(ReasonScanFailed)
+		reason := ReasonScanFailed
 		if ue, ok := errors.AsType[*scan.UnreachableError](err); ok {
 			err = config.Classify(ue.Err)
 			reason = xpv2.ConditionReason(config.ReasonOf(err))
@@ -536,7 +536,7 @@ func (e *external) driftReport(cs *v1alpha1.ComplianceScan, spec string, src rep
 		ObjectMeta: e.reportMeta(cs, spec, now, "drift"),
 		Spec: reportsv1alpha1.DriftReportSpec{
 			Source: src, DetectionTime: t, Severity: events[0].Severity,
-			TotalEvents: int32(min(total, 1<<31-1)), Events: events, //nolint:gosec // Bounded above.
+			TotalEvents: int32(min(total, 1<<31-1)), Events: events,
 		},
 	}
 }

@@ -73,19 +73,20 @@ func ResultDrift(prev, cur []reportsv1alpha1.CheckResult) []reportsv1alpha1.Drif
 			out = append(out, findingEvents(reportsv1alpha1.DriftResolvedViolation, p, p.Findings, "no longer fails")...)
 		case was && is:
 			complete := func(r *reportsv1alpha1.CheckResult) bool { return int(r.Violations) <= len(r.Findings) }
-			if complete(p) && complete(c) {
+			switch {
+			case complete(p) && complete(c):
 				if fs := missingFrom(c.Findings, p.Findings); len(fs) > 0 {
 					out = append(out, findingEvents(reportsv1alpha1.DriftNewViolation, c, fs, "fails")...)
 				}
 				if fs := missingFrom(p.Findings, c.Findings); len(fs) > 0 {
 					out = append(out, findingEvents(reportsv1alpha1.DriftResolvedViolation, p, fs, "no longer fails")...)
 				}
-			} else if c.Violations > p.Violations {
+			case c.Violations > p.Violations:
 				out = append(out, reportsv1alpha1.DriftEvent{
 					Type: reportsv1alpha1.DriftNewViolation, Rule: c.ID, Severity: c.Severity,
 					Message: fmt.Sprintf("%s: violations rose from %d to %d", c.ID, p.Violations, c.Violations),
 				})
-			} else if c.Violations < p.Violations {
+			case c.Violations < p.Violations:
 				out = append(out, reportsv1alpha1.DriftEvent{
 					Type: reportsv1alpha1.DriftResolvedViolation, Rule: c.ID, Severity: c.Severity,
 					Message: fmt.Sprintf("%s: violations fell from %d to %d", c.ID, p.Violations, c.Violations),

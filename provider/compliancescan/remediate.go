@@ -126,7 +126,7 @@ func (m *remediator) one(ctx context.Context, rule, ns string) reportsv1alpha1.D
 }
 
 func (m *remediator) level(mode, _ string) kspecv1alpha1.PodSecurityLevel {
-	ps := m.spec.Spec.Requirements.PodSecurity
+	ps := m.spec.Spec.PodSecurity
 	if ps == nil {
 		return ""
 	}
@@ -140,7 +140,7 @@ func (m *remediator) level(mode, _ string) kspecv1alpha1.PodSecurityLevel {
 }
 
 func (m *remediator) exempt(ns string) bool {
-	ps := m.spec.Spec.Requirements.PodSecurity
+	ps := m.spec.Spec.PodSecurity
 	return ps != nil && slices.ContainsFunc(ps.Exemptions, func(e kspecv1alpha1.PodSecurityExemption) bool { return e.Namespace == ns })
 }
 
