@@ -173,7 +173,10 @@ func DueAt(cs *v1alpha1.ComplianceScan) time.Time {
 		return time.Time{}
 	}
 	d := Interval(cs)
-	return last.Add(d + clustertarget.Jitter(string(cs.GetUID()), d/10))
+	// lastScanTime is stored to the second, rounded down: the scan
+	// finished within the second after it, so count from there and no two
+	// scans are closer than the interval.
+	return last.Add(time.Second + d + clustertarget.Jitter(string(cs.GetUID()), d/10))
 }
 
 // Due reports whether cs should scan at now, given the generation of its
