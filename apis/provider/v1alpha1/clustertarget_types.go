@@ -38,7 +38,7 @@ type ClusterTargetParameters struct {
 }
 
 // A Platform is a Kubernetes distribution.
-// +kubebuilder:validation:Enum=eks;gke;aks;openshift;vanilla;unknown
+// +kubebuilder:validation:Enum=eks;gke;aks;openshift;k3s;vanilla;unknown
 type Platform string
 
 // ClusterTargetObservation is what the last probe of the cluster found.
@@ -67,9 +67,34 @@ type ClusterTargetObservation struct {
 	// +optional
 	NodeCount int32 `json:"nodeCount,omitempty"`
 
+	// Capabilities are the APIs kspec uses that the cluster serves.
+	// +optional
+	Capabilities *Capabilities `json:"capabilities,omitempty"`
+
 	// Message explains an unreachable cluster.
 	// +optional
 	Message string `json:"message,omitempty"`
+}
+
+// Capabilities are the APIs kspec uses that a cluster serves.
+type Capabilities struct {
+	// Kyverno is true when Kyverno's policy CRDs are installed.
+	// +optional
+	Kyverno bool `json:"kyverno,omitempty"`
+
+	// CertManager is true when cert-manager's CRDs are installed.
+	// +optional
+	CertManager bool `json:"certManager,omitempty"`
+
+	// ValidatingAdmissionPolicy is true when the cluster serves
+	// admissionregistration.k8s.io/v1 ValidatingAdmissionPolicies.
+	// +optional
+	ValidatingAdmissionPolicy bool `json:"validatingAdmissionPolicy,omitempty"`
+
+	// PolicyReports is true when the wgpolicyk8s.io/v1alpha2 report CRDs
+	// are installed, so kspec can publish PolicyReports there.
+	// +optional
+	PolicyReports bool `json:"policyReports,omitempty"`
 }
 
 // ClusterTargetSpec defines the desired state of a ClusterTarget.

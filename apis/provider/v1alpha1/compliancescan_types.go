@@ -108,7 +108,7 @@ type ComplianceScanObservation struct {
 }
 
 // ComplianceScanSpec defines the desired state of a ComplianceScan.
-// +kubebuilder:validation:XValidation:rule="!has(self.forProvider.autoRemediate) || !self.forProvider.autoRemediate || self.forProvider.mode == 'enforce'",message="autoRemediate requires mode enforce"
+// +kubebuilder:validation:XValidation:rule="!has(self.forProvider.autoRemediate) || !self.forProvider.autoRemediate || (has(self.forProvider.mode) && self.forProvider.mode == 'enforce')",message="autoRemediate requires mode enforce"
 type ComplianceScanSpec struct {
 	xpv2.ManagedResourceSpec `json:",inline"`
 
