@@ -3,7 +3,7 @@
 
 SHELL := /usr/bin/env bash -o pipefail
 TOOLS := hack/tools.sh
-GO_TEST_FLAGS ?= -count=1
+GO_TEST_FLAGS ?= -count=1 -timeout 60m
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
 CONTROLLER_GEN = $(shell $(TOOLS) path controller-gen)
