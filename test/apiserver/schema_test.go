@@ -56,6 +56,11 @@ func TestExamplesAreAccepted(t *testing.T) {
 	skipShort(t)
 	ctx := context.Background()
 	err := filepath.WalkDir("../../examples", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && path == "../../examples/render" {
+			// crossplane render fixtures: partial required resources and
+			// rendered output, which test/render dry-runs object by object.
+			return filepath.SkipDir
+		}
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
 			return err
 		}
