@@ -256,7 +256,9 @@ func (c *composition) addSays(out *step.Output) {
 }
 
 // condition merges a condition with one of the same type: the worse status
-// wins (False, then Unknown, then True) with its reason; messages join.
+// wins (False, then Unknown, then True) with its reason and message; the
+// messages of equally bad ones join, so a False condition never says that
+// all is well somewhere else.
 func (c *composition) condition(n step.Condition) {
 	old, ok := c.conditions[n.Type]
 	if !ok {
@@ -264,8 +266,12 @@ func (c *composition) condition(n step.Condition) {
 		return
 	}
 	rank := map[step.ConditionStatus]int{step.ConditionFalse: 0, step.ConditionUnknown: 1, step.ConditionTrue: 2}
-	if rank[n.Status] < rank[old.Status] {
-		old.Status, old.Reason = n.Status, n.Reason
+	switch {
+	case rank[n.Status] < rank[old.Status]:
+		*old = n
+		return
+	case rank[n.Status] > rank[old.Status]:
+		return
 	}
 	if n.Message != "" && !strings.Contains(old.Message, n.Message) {
 		if old.Message != "" {
