@@ -139,17 +139,15 @@ func (c *connector) connect(ctx context.Context, mg resource.Managed) (managed.E
 		return nil, fmt.Errorf("cannot track provider config usage: %w", err)
 	}
 	e := &external{record: c.record, now: c.now}
-	spec, err := c.resolver.Spec(ctx, ct.GetNamespace(), ct.GetProviderConfigReference())
-	if err == nil {
-		e.cfg, err = c.resolver.Config(ctx, spec)
-	}
+	// A missing config or bad credentials are the target's state,
+	// reported by Observe; other errors are retried.
+	cfg, state, err := c.resolver.Connect(ctx, ct.GetNamespace(), ct.GetProviderConfigReference())
 	if err != nil {
-		// A missing config or bad credentials are the target's state,
-		// reported by Observe; other errors are retried.
-		if _, ok := errors.AsType[*config.Error](err); !ok {
-			return nil, err
-		}
-		e.cfgErr = err
+		return nil, err
+	}
+	e.cfg = cfg
+	if state != nil {
+		e.cfgErr = state
 	}
 	return e, nil
 }

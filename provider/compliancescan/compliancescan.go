@@ -248,15 +248,13 @@ func (c *connector) connect(ctx context.Context, mg resource.Managed) (managed.E
 		e.targetErr = &targetError{reason: ReasonTargetUnavailable, msg: fmt.Sprintf("ClusterTarget %s is not ready (%s): %s", ref.Name, orElse(string(r.Reason), "not probed yet"), r.Message)}
 		return e, nil
 	}
-	spec, err := c.resolver.Spec(ctx, ct.GetNamespace(), ct.GetProviderConfigReference())
-	if err == nil {
-		e.cfg, err = c.resolver.Config(ctx, spec)
-	}
+	cfg, state, err := c.resolver.Connect(ctx, ct.GetNamespace(), ct.GetProviderConfigReference())
 	if err != nil {
-		if _, ok := errors.AsType[*config.Error](err); !ok {
-			return nil, err
-		}
-		e.cfgErr = err
+		return nil, err
+	}
+	e.cfg = cfg
+	if state != nil {
+		e.cfgErr = state
 	}
 	return e, nil
 }

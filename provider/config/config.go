@@ -178,6 +178,25 @@ func (r *Resolver) Spec(ctx context.Context, namespace string, ref *xpv2.Provide
 	return nil, &Error{Reason: ReasonConfigNotFound, Message: fmt.Sprintf("providerConfigRef kind %q is neither ProviderConfig nor ClusterProviderConfig", ref.Kind)}
 }
 
+// Connect is the client configuration of the provider config ref names,
+// for a managed resource in namespace. What is wrong with the config or its
+// credentials (a missing config, a bad secret) is the resource's state, not
+// a failure to retry: it comes back as state, an *Error for Observe to
+// report. err is any other failure.
+func (r *Resolver) Connect(ctx context.Context, namespace string, ref *xpv2.ProviderConfigReference) (cfg *rest.Config, state *Error, err error) {
+	spec, err := r.Spec(ctx, namespace, ref)
+	if err == nil {
+		cfg, err = r.Config(ctx, spec)
+	}
+	if err != nil {
+		if e, ok := errors.AsType[*Error](err); ok {
+			return nil, e, nil
+		}
+		return nil, nil, err
+	}
+	return cfg, nil, nil
+}
+
 func notFound(err error, what string) error {
 	if kerrors.IsNotFound(err) {
 		return &Error{Reason: ReasonConfigNotFound, Message: what + " not found"}
