@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 
 	"github.com/pkg/errors"
 
@@ -53,11 +54,12 @@ func ModuleDir(mod string) (string, error) {
 }
 
 // Check runs kspec check -o json at the clock now and decodes its report,
-// as a CI pipeline reads it. Exit codes 0 and 1 are reports; anything else,
-// or input errors, is an error.
+// as a CI pipeline reads it. The bases of the spec's basedOn are read from
+// its own directory, as the examples keep them. Exit codes 0 and 1 are
+// reports; anything else, or input errors, is an error.
 func Check(spec, now string, paths ...string) (*report.Report, error) {
 	var out, errOut bytes.Buffer
-	args := append([]string{"check", "-f", spec, "--now", now, "-o", "json"}, paths...)
+	args := append([]string{"check", "-f", spec, "--specs", filepath.Dir(spec), "--now", now, "-o", "json"}, paths...)
 	if code := cli.Run(args, nil, &out, &errOut); code != cli.ExitOK && code != cli.ExitInvalid {
 		return nil, errors.Errorf("kspec check exited %d: %s", code, errOut.String())
 	}

@@ -76,7 +76,7 @@ func compile(t testing.TB, path string) *rules.Set {
 func kspecScan(t *testing.T, args ...string) (*report.Report, int, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := cli.Run(append([]string{"scan", "--now", now, "-o", "json"}, args...), nil, &out, &errOut)
+	code := cli.Run(append([]string{"scan", "--now", now, "-o", "json", "--specs", filepath.Join("..", "..", "examples", "specs")}, args...), nil, &out, &errOut)
 	if code != cli.ExitOK && code != cli.ExitInvalid && code != cli.ExitUsage {
 		t.Fatalf("kspec scan exited %d: %s", code, errOut.String())
 	}
