@@ -17,12 +17,12 @@ limitations under the License.
 // Command xpkg builds kspec's Crossplane packages and images without Docker
 // (make xpkg runs it from the repository root):
 //
-//   - the static binaries of function-kspec and kspec-webhook, each into an
-//     image on an empty base (hack/image), written as OCI tarballs;
+//   - the static binaries of function-kspec, kspec-webhook and provider-kspec,
+//     each into an image on an empty base (hack/image), written as OCI
+//     tarballs;
 //   - with the real crossplane CLI, the packages: the Configuration (with
-//     examples/specs as its examples), function-kspec with its runtime image
-//     embedded, and provider-kspec (its CRDs only: there is no provider binary
-//     yet, so it embeds no runtime image).
+//     examples/specs as its examples), and function-kspec and provider-kspec,
+//     each with its runtime image embedded.
 //
 // Every package is built at the version package/configuration/crossplane.yaml
 // pins function-kspec and provider-kspec to, so the Configuration always
@@ -58,6 +58,7 @@ type binary struct {
 var binaries = []binary{
 	{name: "function-kspec", ports: []string{"9443/tcp"}, desc: "The kspec composition function: policies, certificates, webhook and compliance scans from a ClusterSpecification."},
 	{name: "kspec-webhook", ports: []string{"9443/tcp", "8080/tcp"}, desc: "kspec's admission webhook: enforces ClusterSpecification bundles live."},
+	{name: "provider-kspec", ports: []string{"8080/tcp", "8081/tcp"}, desc: "The kspec provider: probes ClusterTargets and runs ComplianceScans."},
 }
 
 func main() {
@@ -123,7 +124,7 @@ func run(o options) error {
 	for _, p := range []struct{ root, file, examples, runtime string }{
 		{root: "package/configuration", file: "kspec-" + version + ".xpkg", examples: "examples/specs"},
 		{root: "package/function", file: fmt.Sprintf("function-kspec-%s-%s.xpkg", version, o.arch), runtime: tarballs["function-kspec"]},
-		{root: "package/provider", file: "provider-kspec-" + version + ".xpkg"},
+		{root: "package/provider", file: fmt.Sprintf("provider-kspec-%s-%s.xpkg", version, o.arch), runtime: tarballs["provider-kspec"]},
 	} {
 		out := filepath.Join(o.output, p.file)
 		args := []string{"xpkg", "build", "--package-root", p.root, "--package-file", out}

@@ -378,12 +378,11 @@ func TestFunctionPackage(t *testing.T) {
 func TestProviderPackage(t *testing.T) {
 	dir := xpkgs(t)
 	v := version(t)
-	p := read(t, filepath.Join(dir, "provider-kspec-"+v+".xpkg"))
+	p := read(t, filepath.Join(dir, "provider-kspec-"+v+"-"+arch+".xpkg"))
 	assert.Equal(t, "Provider", p.meta["kind"])
 	assert.Equal(t, "provider-kspec", name(p.meta))
 	assert.Equal(t, byName(yamlObjects(t, glob(t, "../../package/provider/crds/*.yaml")...)), byName(p.objects), "the package holds exactly the provider's CRDs")
-	// No provider binary exists yet, so the package embeds no runtime image.
-	assert.Empty(t, p.config.Config.Entrypoint)
+	checkRuntime(t, p.img, "/provider-kspec", v)
 }
 
 func TestWebhookImage(t *testing.T) {
