@@ -43,6 +43,7 @@ import (
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/render"
+	"github.com/kspec-io/kspec/internal/resolve"
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/validate"
 	"github.com/kspec-io/kspec/test/harness"
@@ -150,6 +151,9 @@ func TestAgreement(t *testing.T) {
 		require.NoError(t, err)
 		spec, err := validate.ReadSpecification(context.Background(), file, sb)
 		require.NoError(t, err)
+		// Resolved as kspec check resolves it: comprehensive is based on strict.
+		spec, err = resolve.Resolve(context.Background(), spec, exampleSpecs(t))
+		require.NoError(t, err)
 		set, err := rules.Compile(spec)
 		require.NoError(t, err)
 		want := expected[name]
@@ -198,6 +202,22 @@ func compare(t *testing.T, set *rules.Set, objects []object, want map[string]exp
 }
 
 // kspecCheck runs kspec check on the corpus and reads its JSON.
+// exampleSpecs are the specs of examples/specs, where the examples' bases live.
+func exampleSpecs(t *testing.T) resolve.Source {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "..", "examples", "specs", "*.yaml"))
+	require.NoError(t, err)
+	var specs []rules.Spec
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		s, err := validate.ReadSpecification(context.Background(), f, b)
+		require.NoError(t, err)
+		specs = append(specs, s)
+	}
+	return resolve.Specs(specs...)
+}
+
 func kspecCheck(t *testing.T, spec string) verdicts {
 	t.Helper()
 	rep, err := harness.Check(spec, now, corpus)
