@@ -37,6 +37,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/kspec-io/kspec/internal/rules"
+	"github.com/kspec-io/kspec/internal/resolve"
 	"github.com/kspec-io/kspec/internal/validate"
 )
 
@@ -48,7 +49,10 @@ const (
 
 // CompileBundle reads a bundle as kspec validate reads a file and compiles
 // it. A non-empty confine makes it a claim of that namespace, whatever it
-// says: the engine then confines it to objects of that namespace.
+// says: the engine then confines it to objects of that namespace. A
+// bundle's policyTemplate is applied; bases are not looked up: a bundle
+// holds its spec resolved, as function-kspec writes it, so one that still
+// names bases is refused rather than enforced without them.
 func CompileBundle(ctx context.Context, source string, data []byte, confine string) (*rules.Set, error) {
 	spec, err := validate.ReadSpecification(ctx, source, data)
 	if err != nil {
@@ -56,6 +60,10 @@ func CompileBundle(ctx context.Context, source string, data []byte, confine stri
 	}
 	if confine != "" {
 		spec.Namespace = confine
+	}
+	spec, err = resolve.Resolve(ctx, spec, resolve.Specs())
+	if err != nil {
+		return nil, errors.Wrapf(err, "cannot resolve %s: a bundle holds its specification resolved, bases merged, as function-kspec writes it", source)
 	}
 	set, err := rules.Compile(spec)
 	if err != nil {

@@ -74,3 +74,18 @@ func TestCompileBundleConfines(t *testing.T) {
 	_, err = CompileBundle(context.Background(), "cm", []byte("apiVersion: v1\nkind: ConfigMap\n"), "")
 	require.Error(t, err)
 }
+
+// A bundle's template is applied; a bundle that still names bases is
+// refused, never enforced without them.
+func TestCompileBundleResolves(t *testing.T) {
+	plain := compile(t, spec("plain", "enforce", ""), "")
+	s, err := CompileBundle(context.Background(), "cm", []byte(spec("templated", "enforce", "  policyTemplate:\n    name: pss-restricted\n")), "")
+	require.NoError(t, err)
+	assert.Empty(t, s.Warnings, "the template is applied, not warned about")
+	assert.Greater(t, len(s.Rules), len(plain.Rules), "the template's requirements are compiled")
+
+	based := spec("based", "enforce", "  basedOn:\n    specifications: [strict]\n")
+	_, err = CompileBundle(context.Background(), "cm", []byte(based), "")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "strict")
+}
