@@ -398,7 +398,8 @@ func writePrivate(path string, data []byte) error {
 	return f.Close()
 }
 
-func isTerminal(w io.Writer) bool {
+// isTerminal reports whether w is a terminal; a variable for tests.
+var isTerminal = func(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

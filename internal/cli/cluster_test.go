@@ -19,6 +19,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,16 +232,17 @@ func TestClusterAddStdout(t *testing.T) {
 	assert.Equal(t, 3, strings.Count(out, "\nkind: ")+boolInt(strings.HasPrefix(out, "kind: ")))
 	assert.Contains(t, out, "kind: ClusterTarget")
 
-	// A terminal is refused without --show-secrets.
-	tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
-	if err != nil {
-		t.Skip("no terminal to test with:", err)
-	}
-	defer func() { _ = tty.Close() }()
-	var errBuf strings.Builder
-	code = Run([]string{"cluster", "add", "--kubeconfig", kc, "prod"}, strings.NewReader(""), tty, &errBuf)
+	// A terminal is refused without --show-secrets, and gets it with.
+	was := isTerminal
+	isTerminal = func(io.Writer) bool { return true }
+	defer func() { isTerminal = was }()
+	code, out, errOut = run(t, "", "cluster", "add", "--kubeconfig", kc, "prod")
 	assert.Equal(t, ExitUsage, code)
-	assert.Contains(t, errBuf.String(), "--show-secrets")
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "--show-secrets")
+	code, out, errOut = run(t, "", "cluster", "add", "--kubeconfig", kc, "prod", "--show-secrets")
+	assert.Equal(t, ExitOK, code, errOut)
+	assert.Contains(t, out, "kind: Secret")
 }
 
 func boolInt(b bool) int {
