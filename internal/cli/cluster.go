@@ -511,6 +511,7 @@ func (c *clusterSyncCmd) Run(s streams, rc *exitCode) error {
 	}
 
 	done := map[string]*v1alpha1.ComplianceScan{}
+	var failed []string
 	p := newProgress(s.err)
 	deadline := time.Now().Add(c.Timeout)
 	wait := 250 * time.Millisecond
@@ -523,6 +524,12 @@ func (c *clusterSyncCmd) Run(s streams, rc *exitCode) error {
 			if err := hub.Get(ctx, types.NamespacedName{Namespace: c.Namespace, Name: n}, cs); err != nil {
 				p.clear()
 				return oneLine(errors.Wrapf(err, "cannot get ComplianceScan %s/%s", c.Namespace, n))
+			}
+			if why := failedSince(cs, requested); why != "" {
+				done[n] = cs
+				p.clear()
+				failed = append(failed, n+" ("+why+")")
+				continue
 			}
 			if answered(cs, requested) {
 				done[n] = cs
@@ -555,7 +562,26 @@ func (c *clusterSyncCmd) Run(s streams, rc *exitCode) error {
 		}
 		wait = min(2*wait, 2*time.Second)
 	}
+	if len(failed) > 0 {
+		return errors.Errorf("ComplianceScan %s in %s could not scan", strings.Join(failed, ", "), c.Namespace)
+	}
 	return nil
+}
+
+// failedSince is why cs could not scan, when its Ready condition turned
+// False at or after the request; empty otherwise. A scan already failing
+// before the request keeps its old transition time: sync then waits for
+// its timeout.
+func failedSince(cs *v1alpha1.ComplianceScan, requested time.Time) string {
+	r := cs.GetCondition(xpv2.TypeReady)
+	if r.Status != corev1.ConditionFalse || r.LastTransitionTime.Time.Before(requested) {
+		return ""
+	}
+	switch r.Reason {
+	case compliancescan.ReasonScanFailed, compliancescan.ReasonSpecNotFound, compliancescan.ReasonSpecInvalid, compliancescan.ReasonTargetNotFound, compliancescan.ReasonTargetUnavailable:
+		return orElse(strings.TrimSpace(string(r.Reason)+": "+r.Message), string(r.Reason))
+	}
+	return ""
 }
 
 // answered reports whether cs scanned at or after the request: both

@@ -29,15 +29,19 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
 	"github.com/kspec-io/kspec/apis/provider/v1alpha1"
 	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/validate"
+	"github.com/kspec-io/kspec/provider/compliancescan"
 	"github.com/kspec-io/kspec/provider/config"
 )
 
@@ -250,4 +254,24 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+func TestSyncAnswered(t *testing.T) {
+	req := time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC)
+	scan := func(last time.Time, ready corev1.ConditionStatus, reason xpv2.ConditionReason, at time.Time) *v1alpha1.ComplianceScan {
+		cs := &v1alpha1.ComplianceScan{}
+		if !last.IsZero() {
+			cs.Status.AtProvider.LastScanTime = &metav1.Time{Time: last}
+		}
+		cs.SetConditions(xpv2.Condition{Type: xpv2.TypeReady, Status: ready, Reason: reason, Message: "boom", LastTransitionTime: metav1.NewTime(at)})
+		return cs
+	}
+	assert.False(t, answered(scan(time.Time{}, corev1.ConditionTrue, "", req), req), "never scanned")
+	assert.False(t, answered(scan(req.Add(-time.Second), corev1.ConditionTrue, "", req), req), "scanned before")
+	assert.True(t, answered(scan(req, corev1.ConditionTrue, "", req), req), "scanned in the second of the request")
+	assert.True(t, answered(scan(req.Add(time.Minute), corev1.ConditionTrue, "", req), req))
+
+	assert.Equal(t, "ScanFailed: boom", failedSince(scan(time.Time{}, corev1.ConditionFalse, compliancescan.ReasonScanFailed, req), req))
+	assert.Empty(t, failedSince(scan(time.Time{}, corev1.ConditionFalse, compliancescan.ReasonScanFailed, req.Add(-time.Second)), req), "failing since before the request")
+	assert.Empty(t, failedSince(scan(time.Time{}, corev1.ConditionTrue, compliancescan.ReasonScanned, req), req))
 }
