@@ -45,6 +45,7 @@ type streams struct {
 }
 
 type cli struct {
+	Cluster  clusterCmd  `cmd:"" help:"Register clusters with provider-kspec from a kubeconfig, and scan them now."`
 	Check    checkCmd    `cmd:"" help:"Check manifests against a specification, offline, as kyverno apply would."`
 	Render   renderCmd   `cmd:"" help:"Render a specification's admission policies: Kyverno or ValidatingAdmissionPolicy."`
 	Report   reportCmd   `cmd:"" help:"Export the ComplianceReports stored in a cluster: the latest per target, one by name, or a fleet summary."`

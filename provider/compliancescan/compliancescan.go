@@ -179,11 +179,34 @@ func DueAt(cs *v1alpha1.ComplianceScan) time.Time {
 	return last.Add(time.Second + d + clustertarget.Jitter(string(cs.GetUID()), d/10))
 }
 
+// AnnotationScanRequestedAt asks for a scan now: an RFC 3339 time later
+// than the scan's lastScanTime makes it due (kspec cluster sync sets it).
+// Changing an annotation triggers a reconcile: the watch's
+// DesiredStateChanged filter passes annotation changes.
+const AnnotationScanRequestedAt = "kspec.io/scan-requested-at"
+
+// Requested is the time of the scan requested by cs's
+// AnnotationScanRequestedAt, false when none or not an RFC 3339 time.
+func Requested(cs *v1alpha1.ComplianceScan) (time.Time, bool) {
+	v, ok := cs.GetAnnotations()[AnnotationScanRequestedAt]
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	return t, err == nil
+}
+
 // Due reports whether cs should scan at now, given the generation of its
-// ClusterSpecification: it never scanned, its interval passed, or it or
-// its specification changed since its last scan.
+// ClusterSpecification: it never scanned, its interval passed, it or its
+// specification changed since its last scan, or a scan was requested
+// (AnnotationScanRequestedAt) after its last scan. Both times count in
+// whole seconds: a scan that finished in the second of the request
+// answers it.
 func Due(cs *v1alpha1.ComplianceScan, specGeneration int64, now time.Time) bool {
 	if cs.Status.AtProvider.LastScanTime == nil {
+		return true
+	}
+	if r, ok := Requested(cs); ok && r.Truncate(time.Second).After(cs.Status.AtProvider.LastScanTime.Time) {
 		return true
 	}
 	if s := cs.GetCondition(TypeScanned); s.Status != corev1.ConditionTrue || s.ObservedGeneration != cs.GetGeneration() {

@@ -49,6 +49,17 @@ func TestDue(t *testing.T) {
 	assert.True(t, Due(scan(time.Minute, 2, 1, 1), 1, now), "the scan changed")
 	assert.True(t, Due(scan(time.Minute, 1, 1, 1), 2, now), "the specification changed")
 
+	requested := func(cs *v1alpha1.ComplianceScan, at string) *v1alpha1.ComplianceScan {
+		cs.SetAnnotations(map[string]string{AnnotationScanRequestedAt: at})
+		return cs
+	}
+	last := now.Add(-time.Minute)
+	assert.True(t, Due(requested(scan(time.Minute, 1, 1, 1), last.Add(time.Second).Format(time.RFC3339)), 1, now), "a scan requested after the last")
+	assert.False(t, Due(requested(scan(time.Minute, 1, 1, 1), last.Format(time.RFC3339)), 1, now), "requested in the second of the last scan: answered")
+	assert.False(t, Due(requested(scan(time.Minute, 1, 1, 1), last.Add(-time.Hour).Format(time.RFC3339)), 1, now), "an old request")
+	assert.False(t, Due(requested(scan(time.Minute, 1, 1, 1), "soon"), 1, now), "not a time")
+	assert.True(t, Due(requested(scan(-1, 1, 0, 0), "soon"), 1, now), "never scanned, whatever the annotation")
+
 	cs := scan(time.Minute, 1, 1, 1)
 	next := NextReconcile(cs, now, time.Hour)
 	assert.GreaterOrEqual(t, next, 9*time.Minute)
