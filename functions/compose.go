@@ -68,15 +68,24 @@ type converted struct {
 	wrappers sync.Map
 }
 
-// wrapKey is everything a wrapper depends on besides the object.
-func wrapKey(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object) string {
-	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%t", xr.Name, s, o.Name, t.Namespace, t.Name, t.ProviderConfig, o.ObserveOnly)
+// A wrapKey is everything a wrapper depends on besides the object: a
+// comparable struct, so looking a wrapper up allocates nothing.
+type wrapKey struct {
+	xr                            string
+	step                          fnv1beta1.Step
+	object                        string
+	namespace, name, providerConf string
+	observeOnly                   bool
+}
+
+func keyOf(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object) wrapKey {
+	return wrapKey{xr: xr.Name, step: s, object: o.Name, namespace: t.Namespace, name: t.Name, providerConf: t.ProviderConfig, observeOnly: o.ObserveOnly}
 }
 
 // wrapped returns the wrapper of a converted object for a target, built
 // once.
 func (cv *converted) wrapped(xr step.XR, s fnv1beta1.Step, t step.Target, o step.Object) *structpb.Struct {
-	k := wrapKey(xr, s, t, o)
+	k := keyOf(xr, s, t, o)
 	if w, ok := cv.wrappers.Load(k); ok {
 		return w.(*structpb.Struct)
 	}
