@@ -50,33 +50,51 @@ import (
 )
 
 // Lease settings of the failover test: short, so a handover takes
-// seconds; the defaults (15 s / 10 s / 2 s) scale the same arithmetic.
-const (
-	failoverLease = 4 * time.Second
-	failoverRenew = 3 * time.Second
-	failoverRetry = time.Second
+// seconds. $KSPEC_FAILOVER_LEASE=LEASE/RENEW/RETRY (15s/10s/2s, the
+// defaults) measures others; the scan interval is then twice the lease.
+var (
+	failoverLease = 3 * time.Second
+	failoverRenew = 2 * time.Second
+	failoverRetry = 500 * time.Millisecond
 	// failoverInterval is longer than a handover, so the new leader
 	// takes over before the next scan is due and must wait for it.
-	failoverInterval = 8 * time.Second
+	failoverInterval = 5 * time.Second
+)
+
+const (
 	failoverLeaseNS  = "crossplane-system"
 	failoverLeaseID  = "provider-kspec.kspec.io"
 	failoverNS       = "failover"
 	failoverScan     = "ha"
 )
 
-// TestLeaderFailover runs two provider-kspec processes (the real binary)
-// with leader election on one Lease, kills the leader with SIGKILL (no
-// release: the Lease must expire) and checks that the standby takes over,
-// that scans continue, and that no scan is duplicated across the
-// handover: the standby never scans while it waits, and consecutive scans
-// are at least the interval apart.
+// TestLeaderFailover runs provider-kspec processes (the real binary) with
+// leader election on one Lease. It kills the leader with SIGKILL (no
+// release: the Lease must expire), then stops the next leader with SIGTERM
+// (a rollout: it releases the Lease) with a third process waiting, and
+// checks that each standby takes over, that scans continue, and that no
+// scan is duplicated across a handover: a standby never scans while it
+// waits, every report is counted by exactly one process, and consecutive
+// scans are at least the interval apart.
 //
 // The processes get a control plane of their own: the in-process
 // controllers of TestMain reconcile every ComplianceScan of the shared
 // one, and would scan beside them.
 func TestLeaderFailover(t *testing.T) {
 	skipShort(t)
-	bin := buildProvider(t)
+	if v := os.Getenv("KSPEC_FAILOVER_LEASE"); v != "" {
+		var ds []time.Duration
+		for f := range strings.SplitSeq(v, "/") {
+			d, err := time.ParseDuration(f)
+			require.NoError(t, err, "$KSPEC_FAILOVER_LEASE")
+			ds = append(ds, d)
+		}
+		require.Len(t, ds, 3, "$KSPEC_FAILOVER_LEASE is LEASE/RENEW/RETRY")
+		failoverLease, failoverRenew, failoverRetry, failoverInterval = ds[0], ds[1], ds[2], 2*ds[0]
+	}
+	start := time.Now()
+	built := make(chan string, 1)
+	go func() { built <- buildProvider(t) }()
 
 	crds, err := validate.KspecCRDs()
 	require.NoError(t, err)
@@ -108,6 +126,10 @@ func TestLeaderFailover(t *testing.T) {
 			ReportHistory:    100, // Keep every report: they are the record of every scan.
 		}},
 	}))
+
+	bin := <-built
+	require.NotEmpty(t, bin)
+	t.Logf("%s: control plane up, provider built", time.Since(start).Round(100*time.Millisecond))
 
 	// The first process takes the Lease before the second starts, so the
 	// leader is known.
@@ -148,19 +170,42 @@ func TestLeaderFailover(t *testing.T) {
 		if n >= 1 && firstScan.IsZero() {
 			firstScan = time.Now()
 		}
-		return n >= 2, err
+		return n >= 1, err
 	})
-	after := reports(t, kube)
-	n, err = b.scans()
+	t.Logf("%s: the standby took over and scanned", time.Since(start).Round(100*time.Millisecond))
+
+	// A rollout: a third process waits, the leader stops cleanly
+	// (SIGTERM), releases the Lease, and the third takes over at its next
+	// retry, without waiting for the Lease to expire.
+	c := startProvider(t, bin, kc, "c")
+	waitFor(t, "the third process's metrics", func() (bool, error) {
+		_, err := c.scans()
+		return err == nil, err
+	})
+	nb, err := b.scans()
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, n, 2)
-	// Every report is a scan: the new leader's are those after the old
-	// leader's, none twice.
-	require.Len(t, after, len(before)+n, "reports %v", after)
+	stopped := time.Now()
+	require.NoError(t, b.cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, b.cmd.Wait(), "provider b after SIGTERM")
+	third := waitLeader(t, kube, newLeader)
+	require.NoError(t, kube.Get(ctx, client.ObjectKey{Namespace: failoverLeaseNS, Name: failoverLeaseID}, lease))
+	released := lease.Spec.AcquireTime.Time
+	require.NotEqual(t, leader, third)
+	waitFor(t, "a scan by the third process", func() (bool, error) {
+		n, err := c.scans()
+		return n >= 1, err
+	})
+	nc, err := c.scans()
+	require.NoError(t, err)
+
+	// Every report is a scan, each counted by the process that made it:
+	// none twice.
+	after := reports(t, kube)
+	require.Len(t, after, len(before)+nb+nc, "reports %v", after)
 	require.Equal(t, before, after[:len(before)])
 
-	// No two scans closer than the interval, across the handover too: the
-	// new leader waited for the due time the old leader's last scan set.
+	// No two scans closer than the interval, across both handovers: each
+	// new leader waited for the due time its predecessor's last scan set.
 	for i := 1; i < len(after); i++ {
 		gap := after[i].Sub(after[i-1])
 		require.GreaterOrEqual(t, gap, failoverInterval, "scans at %s and %s: %s apart, interval %s", after[i-1], after[i], gap, failoverInterval)
@@ -168,10 +213,11 @@ func TestLeaderFailover(t *testing.T) {
 
 	last := before[len(before)-1]
 	dueAt := last.Add(time.Second + failoverInterval)
-	t.Logf("lease %s/%s/%s: killed the leader %s after its last scan; the standby acquired the Lease %s after the kill; its first scan %s after the kill (the next scan was due %s after it)",
-		failoverLease, failoverRenew, failoverRetry,
-		killed.Sub(last).Round(100*time.Millisecond), acquired.Sub(killed).Round(10*time.Millisecond),
-		firstScan.Sub(killed).Round(100*time.Millisecond), dueAt.Sub(killed).Round(100*time.Millisecond))
+	t.Logf("%s: done", time.Since(start).Round(100*time.Millisecond))
+	t.Logf("lease %s/%s/%s, interval %s: SIGKILL: the standby acquired the Lease %s after the kill, its first scan %s after the kill (due %s after it); SIGTERM: the third acquired the Lease %s after the stop",
+		failoverLease, failoverRenew, failoverRetry, failoverInterval,
+		acquired.Sub(killed).Round(10*time.Millisecond), firstScan.Sub(killed).Round(100*time.Millisecond), dueAt.Sub(killed).Round(100*time.Millisecond),
+		released.Sub(stopped).Round(10*time.Millisecond))
 }
 
 // reports lists the scan times of the failover scan's ComplianceReports,
@@ -210,13 +256,21 @@ func waitLeader(t *testing.T, kube client.Client, prev string) string {
 }
 
 // buildProvider builds cmd/provider-kspec, the binary users run.
+// It runs beside the control plane's start, so it reports with Errorf
+// and returns "" on failure.
 func buildProvider(t *testing.T) string {
 	t.Helper()
 	gobin, err := exec.LookPath("go")
-	require.NoError(t, err, "the failover test builds cmd/provider-kspec with the go command")
+	if err != nil {
+		t.Errorf("the failover test builds cmd/provider-kspec with the go command: %v", err)
+		return ""
+	}
 	bin := filepath.Join(t.TempDir(), "provider-kspec")
 	out, err := exec.CommandContext(ctx, gobin, "build", "-o", bin, "github.com/kspec-io/kspec/cmd/provider-kspec").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	if err != nil {
+		t.Errorf("go build: %v: %s", err, out)
+		return ""
+	}
 	return bin
 }
 
