@@ -62,10 +62,10 @@ var (
 )
 
 const (
-	failoverLeaseNS  = "crossplane-system"
-	failoverLeaseID  = "provider-kspec.kspec.io"
-	failoverNS       = "failover"
-	failoverScan     = "ha"
+	failoverLeaseNS = "crossplane-system"
+	failoverLeaseID = "provider-kspec.kspec.io"
+	failoverNS      = "failover"
+	failoverScan    = "ha"
 )
 
 // TestLeaderFailover runs provider-kspec processes (the real binary) with
@@ -96,21 +96,7 @@ func TestLeaderFailover(t *testing.T) {
 	built := make(chan string, 1)
 	go func() { built <- buildProvider(t) }()
 
-	crds, err := validate.KspecCRDs()
-	require.NoError(t, err)
-	env := &envtest.Environment{CRDs: crds}
-	cfg, err := env.Start()
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = env.Stop() })
-	s := runtime.NewScheme()
-	require.NoError(t, provider.AddToScheme(s))
-	kube, err := client.New(cfg, client.Options{Scheme: s})
-	require.NoError(t, err)
-	for _, ns := range []string{failoverLeaseNS, failoverNS} {
-		require.NoError(t, kube.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
-	}
-	kc := filepath.Join(t.TempDir(), "kubeconfig")
-	require.NoError(t, os.WriteFile(kc, kubeconfig(cfg), 0o600))
+	kube, kc := ownControlPlane(t, failoverLeaseNS, failoverNS)
 
 	// The scan: the moderate example, of the provider's own cluster.
 	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "specs", "moderate.yaml"))
@@ -133,9 +119,9 @@ func TestLeaderFailover(t *testing.T) {
 
 	// The first process takes the Lease before the second starts, so the
 	// leader is known.
-	a := startProvider(t, bin, kc, "a")
+	a := startProvider(t, bin, kc, "a", failoverFlags()...)
 	leader := waitLeader(t, kube, "")
-	b := startProvider(t, bin, kc, "b")
+	b := startProvider(t, bin, kc, "b", failoverFlags()...)
 	waitFor(t, "the standby's metrics", func() (bool, error) {
 		_, err := b.scans()
 		return err == nil, err
@@ -177,7 +163,7 @@ func TestLeaderFailover(t *testing.T) {
 	// A rollout: a third process waits, the leader stops cleanly
 	// (SIGTERM), releases the Lease, and the third takes over at its next
 	// retry, without waiting for the Lease to expire.
-	c := startProvider(t, bin, kc, "c")
+	c := startProvider(t, bin, kc, "c", failoverFlags()...)
 	waitFor(t, "the third process's metrics", func() (bool, error) {
 		_, err := c.scans()
 		return err == nil, err
@@ -220,6 +206,38 @@ func TestLeaderFailover(t *testing.T) {
 		released.Sub(stopped).Round(10*time.Millisecond))
 }
 
+// ownControlPlane starts a kube-apiserver with kspec's CRDs for provider
+// processes, with the namespaces given; it returns a client and a
+// kubeconfig file. It stops with the test.
+func ownControlPlane(t testing.TB, namespaces ...string) (client.Client, string) {
+	t.Helper()
+	crds, err := validate.KspecCRDs()
+	require.NoError(t, err)
+	env := &envtest.Environment{CRDs: crds}
+	cfg, err := env.Start()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = env.Stop() })
+	s := runtime.NewScheme()
+	require.NoError(t, provider.AddToScheme(s))
+	kube, err := client.New(cfg, client.Options{Scheme: s})
+	require.NoError(t, err)
+	for _, ns := range namespaces {
+		require.NoError(t, kube.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
+	}
+	kc := filepath.Join(t.TempDir(), "kubeconfig")
+	require.NoError(t, os.WriteFile(kc, kubeconfig(cfg), 0o600))
+	return kube, kc
+}
+
+// failoverFlags are the flags of the failover test's processes.
+func failoverFlags() []string {
+	return []string{
+		"--leader-election", "--leader-election-namespace", failoverLeaseNS, "--leader-election-id", failoverLeaseID,
+		"--lease-duration", failoverLease.String(), "--renew-deadline", failoverRenew.String(), "--retry-period", failoverRetry.String(),
+		"--poll-interval", "1s", "--request-timeout", "5s", "--scan-timeout", "1m",
+	}
+}
+
 // reports lists the scan times of the failover scan's ComplianceReports,
 // oldest first.
 func reports(t *testing.T, kube client.Client) []time.Time {
@@ -258,7 +276,7 @@ func waitLeader(t *testing.T, kube client.Client, prev string) string {
 // buildProvider builds cmd/provider-kspec, the binary users run.
 // It runs beside the control plane's start, so it reports with Errorf
 // and returns "" on failure.
-func buildProvider(t *testing.T) string {
+func buildProvider(t testing.TB) string {
 	t.Helper()
 	gobin, err := exec.LookPath("go")
 	if err != nil {
@@ -279,9 +297,9 @@ type providerProcess struct {
 	metrics string
 }
 
-// startProvider runs the provider against the kubeconfig kc with leader
-// election; its log goes to a file, shown when the test fails.
-func startProvider(t *testing.T, bin, kc, name string) *providerProcess {
+// startProvider runs the provider against the kubeconfig kc with the
+// flags args; its log goes to a file, shown when the test fails.
+func startProvider(t testing.TB, bin, kc, name string, args ...string) *providerProcess {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -290,13 +308,8 @@ func startProvider(t *testing.T, bin, kc, name string) *providerProcess {
 	logPath := filepath.Join(t.TempDir(), name+".log")
 	log, err := os.Create(logPath) //nolint:gosec // A file of the test's temporary directory.
 	require.NoError(t, err)
-	cmd := exec.Command(bin, //nolint:gosec // The binary this test built.
-		"--kubeconfig", kc,
-		"--leader-election", "--leader-election-namespace", failoverLeaseNS, "--leader-election-id", failoverLeaseID,
-		"--lease-duration", failoverLease.String(), "--renew-deadline", failoverRenew.String(), "--retry-period", failoverRetry.String(),
-		"--poll-interval", "1s", "--request-timeout", "5s", "--scan-timeout", "1m",
-		"--metrics-bind-address", addr, "--health-probe-bind-address", "0",
-	)
+	args = append([]string{"--kubeconfig", kc, "--metrics-bind-address", addr, "--health-probe-bind-address", "0"}, args...)
+	cmd := exec.Command(bin, args...) //nolint:gosec // The binary this test built.
 	cmd.Stdout, cmd.Stderr = log, log
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
@@ -314,6 +327,11 @@ func startProvider(t *testing.T, bin, kc, name string) *providerProcess {
 // scans is the number of successful scans the process counted
 // (kspec_scans_total, outcome succeeded), 0 before its first.
 func (p *providerProcess) scans() (int, error) {
+	return p.counter("kspec_scans_total", `outcome="succeeded"`)
+}
+
+// counter sums the series of the counter name whose labels contain sel.
+func (p *providerProcess) counter(name, sel string) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.metrics, nil)
 	if err != nil {
 		return 0, err
@@ -331,7 +349,7 @@ func (p *providerProcess) scans() (int, error) {
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
 		line := sc.Text()
-		if !strings.HasPrefix(line, "kspec_scans_total{") || !strings.Contains(line, `outcome="succeeded"`) {
+		if !strings.HasPrefix(line, name+"{") || !strings.Contains(line, sel) {
 			continue
 		}
 		f := strings.Fields(line)
