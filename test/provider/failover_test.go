@@ -306,10 +306,10 @@ func startProvider(t testing.TB, bin, kc, name string, args ...string) *provider
 	addr := l.Addr().String()
 	require.NoError(t, l.Close())
 	logPath := filepath.Join(t.TempDir(), name+".log")
-	log, err := os.Create(logPath) //nolint:gosec // A file of the test's temporary directory.
+	log, err := os.Create(logPath)
 	require.NoError(t, err)
 	args = append([]string{"--kubeconfig", kc, "--metrics-bind-address", addr, "--health-probe-bind-address", "0"}, args...)
-	cmd := exec.Command(bin, args...) //nolint:gosec // The binary this test built.
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
@@ -317,7 +317,7 @@ func startProvider(t testing.TB, bin, kc, name string, args ...string) *provider
 		_, _ = cmd.Process.Wait()
 		_ = log.Close()
 		if t.Failed() {
-			data, _ := os.ReadFile(logPath) //nolint:gosec // A file of the test's temporary directory.
+			data, _ := os.ReadFile(logPath)
 			t.Logf("log of provider %s:\n%s", name, tail(string(data), 4000))
 		}
 	})

@@ -65,7 +65,7 @@ func BenchmarkFleet(b *testing.B) {
 	bin := buildProvider(b)
 	require.NotEmpty(b, bin)
 	kube, kc := ownControlPlane(b, fleetNS)
-	own, err := os.ReadFile(kc) //nolint:gosec // The benchmark's own kubeconfig.
+	own, err := os.ReadFile(kc)
 	require.NoError(b, err)
 	servers := []string{"own", "target", "home"}
 	for name, k := range map[string][]byte{"own": own, "target": kubeconfig(targetCfg), "home": kubeconfig(homeCfg)} {
