@@ -28,6 +28,8 @@ import (
 	"strconv"
 	"time"
 
+	"k8s.io/client-go/tools/leaderelection"
+
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
@@ -136,8 +138,10 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Fl
 	if f.RenewDeadline >= f.LeaseDuration {
 		return f, errors.New("--renew-deadline must be shorter than --lease-duration")
 	}
-	if f.RetryPeriod >= f.RenewDeadline {
-		return f, errors.New("--retry-period must be shorter than --renew-deadline")
+	// client-go's own bound, checked here so a bad pair is a flag error
+	// rather than a manager that fails to start.
+	if f.RenewDeadline <= time.Duration(leaderelection.JitterFactor*float64(f.RetryPeriod)) {
+		return f, fmt.Errorf("--renew-deadline must be longer than %.1f × --retry-period", leaderelection.JitterFactor)
 	}
 	if f.MaxConcurrent < 1 {
 		return f, errors.New("--max-concurrent-scans must be at least 1")

@@ -49,6 +49,7 @@ func TestParseFlags(t *testing.T) {
 	}{
 		"renew not below lease": {[]string{"--renew-deadline=20s"}, nil},
 		"retry not below renew": {[]string{"--retry-period=10s"}, nil},
+		"renew within jitter":   {[]string{"--renew-deadline=2.2s", "--retry-period=2s"}, nil},
 		"zero concurrency":      {[]string{"--max-concurrent-scans=0"}, nil},
 		"negative poll":         {[]string{"--poll-interval=-1s"}, nil},
 		"bad env duration":      {nil, map[string]string{"LEASE_DURATION": "soon"}},
