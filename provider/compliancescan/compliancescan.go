@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -41,6 +42,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -137,7 +139,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		poll = time.Minute
 	}
 	rec := event.NewAPIRecorder(mgr.GetEventRecorderFor(name)) //nolint:staticcheck // crossplane-runtime's event package takes the legacy recorder.
-	c := &connector{kube: mgr.GetClient(), usage: config.NewUsageTracker(mgr.GetClient()), resolver: o.Resolver, record: rec, now: o.Now, timeout: o.ScanTimeout}
+	c := &connector{scans: &scansMade{}, kube: mgr.GetClient(), usage: config.NewUsageTracker(mgr.GetClient()), resolver: o.Resolver, record: rec, now: o.Now, timeout: o.ScanTimeout}
 	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.ComplianceScanGroupVersionKind),
 		managed.WithExternalConnector(c),
 		managed.WithLogger(o.Logger.WithValues("controller", name)),
@@ -228,7 +230,27 @@ func NextReconcile(cs *v1alpha1.ComplianceScan, now time.Time, poll time.Duratio
 	return max(min(due.Sub(now), poll), time.Second)
 }
 
+// scansMade remembers when this process last scanned each ComplianceScan,
+// by UID. The status write of a scan reaches the informer cache a moment
+// later; a reconcile in between reads the old lastScanTime and must not
+// take it for a scan that is due.
+type scansMade struct{ m sync.Map }
+
+func (s *scansMade) made(uid types.UID, at time.Time) { s.m.Store(uid, at) }
+func (s *scansMade) forget(uid types.UID)             { s.m.Delete(uid) }
+
+// stale reports whether cs, as read, predates a scan this process made.
+func (s *scansMade) stale(cs *v1alpha1.ComplianceScan) bool {
+	v, ok := s.m.Load(cs.GetUID())
+	if !ok {
+		return false
+	}
+	last := cs.Status.AtProvider.LastScanTime
+	return last == nil || last.Time.Before(v.(time.Time).Truncate(time.Second)) //nolint:forcetypeassert // Only times are stored.
+}
+
 type connector struct {
+	scans    *scansMade
 	kube     client.Client
 	usage    resource.ModernTracker
 	resolver *config.Resolver
@@ -250,7 +272,7 @@ func (c *connector) connect(ctx context.Context, mg resource.Managed) (managed.E
 	if err := c.usage.Track(ctx, cs); err != nil {
 		return nil, fmt.Errorf("cannot track provider config usage: %w", err)
 	}
-	e := &external{kube: c.kube, record: c.record, now: c.now, timeout: c.timeout, cluster: LocalCluster, allowEnforcement: true}
+	e := &external{scans: c.scans, kube: c.kube, record: c.record, now: c.now, timeout: c.timeout, cluster: LocalCluster, allowEnforcement: true}
 	ref := cs.Spec.ForProvider.TargetRef
 	if ref == nil {
 		e.cfg, e.cfgErr = c.resolver.Config(ctx, &v1alpha1.ProviderConfigSpec{Credentials: v1alpha1.ProviderCredentials{Source: xpv2.CredentialsSourceInjectedIdentity}})
@@ -288,6 +310,7 @@ type targetError struct {
 }
 
 type external struct {
+	scans              *scansMade
 	kube               client.Client
 	record             event.Recorder
 	now                func() time.Time
@@ -324,6 +347,7 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 func (e *external) observe(ctx context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
 	cs := mg.(*v1alpha1.ComplianceScan) //nolint:forcetypeassert // Connect checked.
 	if xpmeta.WasDeleted(cs) {
+		e.scans.forget(cs.GetUID())
 		metrics.ForgetScan(clustertarget.Key(cs))
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
@@ -335,7 +359,7 @@ func (e *external) observe(ctx context.Context, mg resource.Managed) (managed.Ex
 	if err != nil {
 		return managed.ExternalObservation{}, fmt.Errorf("cannot get ClusterSpecification %s: %w", cs.Spec.ForProvider.SpecificationRef.Name, err)
 	}
-	if !Due(cs, u.GetGeneration(), e.now()) {
+	if e.scans.stale(cs) || !Due(cs, u.GetGeneration(), e.now()) {
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
 	e.spec = u
@@ -481,6 +505,7 @@ func (e *external) update(ctx context.Context, mg resource.Managed) (managed.Ext
 	// Status, metrics, events.
 	old := cs.Status.AtProvider
 	sum := cr.Spec.Summary
+	e.scans.made(cs.GetUID(), scanTime.Time)
 	cs.Status.AtProvider = v1alpha1.ComplianceScanObservation{
 		LastScanTime: &scanTime, ObservedGeneration: e.spec.GetGeneration(), Score: sum.Score,
 		Passed: sum.Passed, Failed: sum.Failed + sum.Errors, Skipped: sum.Skipped, Report: cr.Name, DriftReport: orElse(driftName, old.DriftReport),

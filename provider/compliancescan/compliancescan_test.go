@@ -145,3 +145,26 @@ func TestCut(t *testing.T) {
 	assert.LessOrEqual(t, len(s), 6)
 	assert.Equal(t, "é...", s)
 }
+
+// A read of a scan that predates this process's own last scan of it is
+// stale: the status write has not reached the cache yet, and the scan is
+// not due again because of it.
+func TestScansMadeStale(t *testing.T) {
+	at := time.Date(2026, 12, 2, 3, 0, 0, 500_000_000, time.UTC)
+	read := func(last *time.Time) *v1alpha1.ComplianceScan {
+		cs := &v1alpha1.ComplianceScan{ObjectMeta: metav1.ObjectMeta{UID: "u"}}
+		if last != nil {
+			cs.Status.AtProvider.LastScanTime = &metav1.Time{Time: *last}
+		}
+		return cs
+	}
+	s := &scansMade{}
+	before, stored := at.Add(-time.Minute), at.Truncate(time.Second)
+	assert.False(t, s.stale(read(&before)), "a scan this process never made is read as it is")
+	s.made("u", at)
+	assert.True(t, s.stale(read(nil)), "the cache has not seen the first scan yet")
+	assert.True(t, s.stale(read(&before)), "the cache holds the scan before")
+	assert.False(t, s.stale(read(&stored)), "the status holds the scan, to the second")
+	s.forget("u")
+	assert.False(t, s.stale(read(&before)), "forgotten with the scan")
+}
