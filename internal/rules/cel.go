@@ -53,9 +53,16 @@ var env = sync.OnceValues(func() (*cel.Env, error) {
 // evalEnv plans the programs kspec runs: the function libraries of env,
 // without the API server's per-call cost tracking, which took a third of
 // evaluation time. The expressions are linear in the containers and images
-// of an object, whose size the API server (or the file) bounds.
+// of an object, whose size the API server (or the file) bounds. Objects are
+// read through unstructuredAdapter.
 var evalEnv = sync.OnceValues(func() (*cel.Env, error) {
-	return cel.NewEnv(
+	return newEvalEnv(cel.CustomTypeAdapter(unstructuredAdapter{}))
+})
+
+// newEvalEnv is the environment of evalEnv, with options: tests plan
+// programs with cel-go's own type adapter to compare.
+func newEvalEnv(opts ...cel.EnvOption) (*cel.Env, error) {
+	return cel.NewEnv(append([]cel.EnvOption{
 		cel.HomogeneousAggregateLiterals(),
 		cel.OptionalTypes(),
 		ext.Strings(ext.StringsVersion(2)),
@@ -66,12 +73,17 @@ var evalEnv = sync.OnceValues(func() (*cel.Env, error) {
 		library.Quantity(),
 		cel.Variable("object", cel.DynType),
 		cel.Variable("variables", cel.MapType(cel.StringType, cel.DynType)),
-	)
-})
+	}, opts...)...)
+}
 
 // compile type-checks a CEL expression, which must yield want, in the API
 // server's environment, and plans it for evaluation.
 func compile(expr string, want *cel.Type) (cel.Program, error) {
+	return compileFor(evalEnv, expr, want)
+}
+
+// compileFor is compile, planning in the environment planEnv returns.
+func compileFor(planEnv func() (*cel.Env, error), expr string, want *cel.Type) (cel.Program, error) {
 	e, err := env()
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot build the CEL environment")
@@ -83,7 +95,7 @@ func compile(expr string, want *cel.Type) (cel.Program, error) {
 	if want != cel.DynType && !ast.OutputType().IsExactType(want) && !ast.OutputType().IsExactType(cel.DynType) {
 		return nil, errors.Errorf("%s yields %s, not %s", excerpt(expr), ast.OutputType(), want)
 	}
-	ee, err := evalEnv()
+	ee, err := planEnv()
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot build the CEL evaluation environment")
 	}

@@ -141,6 +141,7 @@ type Set struct {
 	admitKind map[string][]*Rule // the same, of the rules admission evaluates
 	variables []cel.Program
 	batches   []*batch
+	planEnv   func() (*cel.Env, error) // plans the programs
 }
 
 // A batch evaluates the predicates of every rule over one list variable in
@@ -170,8 +171,14 @@ var families = []family{versionFamily, podSecurityFamily, networkFamily, workloa
 
 // Compile compiles a specification. Errors name the spec field at fault.
 func Compile(s Spec) (*Set, error) {
+	return compileSet(s, evalEnv)
+}
+
+// compileSet is Compile, planning programs in the environment planEnv
+// returns.
+func compileSet(s Spec, planEnv func() (*cel.Env, error)) (*Set, error) {
 	s.Spec = *s.Spec.DeepCopy() // the set must not alias its input
-	set := &Set{Name: s.Name, Namespace: s.Namespace, Mode: kspecv1alpha1.ModeMonitor}
+	set := &Set{Name: s.Name, Namespace: s.Namespace, Mode: kspecv1alpha1.ModeMonitor, planEnv: planEnv}
 	if e := s.Spec.Enforcement; e != nil {
 		if e.Mode != "" {
 			set.Mode = e.Mode
@@ -288,20 +295,20 @@ func (s *Set) build() error {
 			s.addToBatch(r)
 		}
 		var err error
-		if r.program, err = compile(r.Expression, cel.BoolType); err != nil {
+		if r.program, err = s.compile(r.Expression, cel.BoolType); err != nil {
 			return errors.Wrapf(err, "rule %s", r.ID)
 		}
 		if r.MessageExpression != "" {
-			if r.message, err = compile(r.MessageExpression, cel.StringType); err != nil {
+			if r.message, err = s.compile(r.MessageExpression, cel.StringType); err != nil {
 				return errors.Wrapf(err, "rule %s message", r.ID)
 			}
 			// Every expression kspec emits has been compiled by kspec.
-			if _, err = compile(r.AdmissionMessageExpression(), cel.StringType); err != nil {
+			if _, err = s.compile(r.AdmissionMessageExpression(), cel.StringType); err != nil {
 				return errors.Wrapf(err, "rule %s admission message", r.ID)
 			}
 		}
 		for _, c := range r.Conditions {
-			p, err := compile(c, cel.BoolType)
+			p, err := s.compile(c, cel.BoolType)
 			if err != nil {
 				return errors.Wrapf(err, "rule %s condition", r.ID)
 			}
@@ -323,7 +330,7 @@ func (s *Set) build() error {
 			s.Variables = append(s.Variables, VariableImages)
 		}
 		for _, v := range s.Variables {
-			p, err := compile(v.Expression, cel.DynType)
+			p, err := s.compile(v.Expression, cel.DynType)
 			if err != nil {
 				return errors.Wrapf(err, "variable %s", v.Name)
 			}
@@ -335,7 +342,7 @@ func (s *Set) build() error {
 		for i, r := range b.rules {
 			preds[i] = r.every.pred
 		}
-		p, err := compile("variables."+b.list+".map("+b.v+", ["+strings.Join(preds, ", ")+"])", cel.DynType)
+		p, err := s.compile("variables."+b.list+".map("+b.v+", ["+strings.Join(preds, ", ")+"])", cel.DynType)
 		if err != nil {
 			return errors.Wrapf(err, "the %s rules", b.list)
 		}
@@ -343,20 +350,25 @@ func (s *Set) build() error {
 	}
 	// The scope condition is emitted as a match condition and never
 	// evaluated here (Names decides), but it must compile all the same.
-	if _, err := compile(s.Scope.Condition(), cel.BoolType); err != nil {
+	if _, err := s.compile(s.Scope.Condition(), cel.BoolType); err != nil {
 		return errors.Wrap(err, "namespaceScope")
 	}
 	for _, e := range s.Exemptions {
-		p, err := compile(e.Condition, cel.BoolType)
+		p, err := s.compile(e.Condition, cel.BoolType)
 		if err != nil {
 			return errors.Wrapf(err, "exemption %s", e.Name)
 		}
 		e.program = p
-		if _, err := compile(e.NotCondition(), cel.BoolType); err != nil {
+		if _, err := s.compile(e.NotCondition(), cel.BoolType); err != nil {
 			return errors.Wrapf(err, "exemption %s", e.Name)
 		}
 	}
 	return nil
+}
+
+// compile is compile in the set's planning environment.
+func (s *Set) compile(expr string, want *cel.Type) (cel.Program, error) {
+	return compileFor(s.planEnv, expr, want)
 }
 
 // String names the set: its name, or namespace/name for a claim.
