@@ -152,6 +152,10 @@ type batch struct {
 	index   int // in Set.batches
 	rules   []*Rule
 	program cel.Program
+	// all is true when every predicate holds for every element; pass is
+	// then every rule's verdict (read-only).
+	all  cel.Program
+	pass []bool
 }
 
 // A family compiles one block of the requirements into rules. Each family
@@ -347,6 +351,13 @@ func (s *Set) build() error {
 			return errors.Wrapf(err, "the %s rules", b.list)
 		}
 		b.program = p
+		if b.all, err = s.compile("variables."+b.list+".all("+b.v+", ("+strings.Join(preds, ") && (")+"))", cel.BoolType); err != nil {
+			return errors.Wrapf(err, "the %s rules", b.list)
+		}
+		b.pass = make([]bool, len(b.rules))
+		for i := range b.pass {
+			b.pass[i] = true
+		}
 	}
 	// The scope condition is emitted as a match condition and never
 	// evaluated here (Names decides), but it must compile all the same.
