@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types/ref"
 	"github.com/pkg/errors"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -140,6 +141,7 @@ type Set struct {
 	byKind    map[string][]*Rule // apiVersion/kind → rules
 	admitKind map[string][]*Rule // the same, of the rules admission evaluates
 	variables []cel.Program
+	natives   []func(obj, vars map[string]any) (ref.Val, bool) // by variable, nil when none
 	batches   []*batch
 	planEnv   func() (*cel.Env, error) // plans the programs
 }
@@ -339,6 +341,7 @@ func (s *Set) build() error {
 				return errors.Wrapf(err, "variable %s", v.Name)
 			}
 			s.variables = append(s.variables, p)
+			s.natives = append(s.natives, nativeVariables[v.Name])
 		}
 	}
 	for _, b := range s.batches {

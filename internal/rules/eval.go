@@ -98,6 +98,12 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 	act, _ := interpreter.NewActivation(map[string]any{"object": obj, "variables": vars})
 	if podKind(apiVersion, kind) {
 		for i, v := range s.Variables {
+			if native := s.natives[i]; native != nil {
+				if val, ok := native(obj, vars); ok {
+					vars[v.Name] = val
+					continue
+				}
+			}
 			val, _, err := s.variables[i].Eval(act)
 			if err != nil {
 				val = types.WrapErr(err)

@@ -261,13 +261,9 @@ func canonical(ref reference.Named) string {
 	return s
 }
 
-// TestNormalizeImageAgreesWithReference compares the CEL normalizer with
-// distribution/reference, the parser of the kubelet and the container
-// runtimes. Where they differ, by design: kspec lowercases hosts (DNS names
-// compare without case) and reads registry-1.docker.io as docker.io, which
-// it is; it does not check tags and digests, whose errors stop the image
-// from running anyway.
-func TestNormalizeImageAgreesWithReference(t *testing.T) {
+// referenceImages are references of every kind: valid and not, with tags
+// and digests, on every host form.
+func referenceImages() []string {
 	digest := "@sha256:" + sha
 	var images []string
 	for _, name := range []string{
@@ -292,7 +288,17 @@ func TestNormalizeImageAgreesWithReference(t *testing.T) {
 	images = append(images, "nginx:-bad", "nginx:"+strings.Repeat("a", 129), "nginx@sha256:abc", "nginx@SHA256:"+sha,
 		"ghcr.io/a@sha512:"+strings.Repeat("a", 128), "nginx:1:2", "nginx@", "nginx:", ":1", "@sha256:"+sha, "ghcr.io/a:b/c", "ghcr.io/a@b/c",
 		"ghcr.io:5000", "ghcr.io:5000/a:5000", "[::1]/a")
+	return images
+}
 
+// TestNormalizeImageAgreesWithReference compares the CEL normalizer with
+// distribution/reference, the parser of the kubelet and the container
+// runtimes. Where they differ, by design: kspec lowercases hosts (DNS names
+// compare without case) and reads registry-1.docker.io as docker.io, which
+// it is; it does not check tags and digests, whose errors stop the image
+// from running anyway.
+func TestNormalizeImageAgreesWithReference(t *testing.T) {
+	images := referenceImages()
 	got, valid := normalized(t, images)
 	require.Len(t, got, len(images))
 	require.Len(t, valid, len(images))
