@@ -70,7 +70,7 @@ func strictSet(b testing.TB) *Set {
 func strictSetCEL(b testing.TB) *Set {
 	b.Helper()
 	spec := strictSpec(b)
-	spec.Requirements.PodSecurity = nil
+	spec.PodSecurity = nil
 	set, err := Compile(Spec{Name: "strict", Spec: spec})
 	if err != nil {
 		b.Fatal(err)

@@ -147,7 +147,7 @@ func normalizedImage(i string) (string, bool) {
 	case slash >= 0 && (first == "localhost" || !upper && hostLike) && !hub:
 		return i, true
 	// !i.matches('^(localhost|[^/]*[.:A-Z][^/]*)/')
-	case slash < 0 || !(first == "localhost" || hostLike || upper):
+	case slash < 0 || first != "localhost" && !hostLike && !upper:
 		switch {
 		case slash >= 0:
 			return "docker.io/" + i, true
