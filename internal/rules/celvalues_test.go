@@ -280,12 +280,15 @@ func (g objectGen) object() map[string]any {
 
 // referenceSet compiles s as kspec did before its evaluation was made
 // cheaper: cel-go's own type adapter, every variable's expression
-// evaluated (no native values).
+// evaluated (no native values), batches of a row per element only.
 func referenceSet(t testing.TB, s Spec) *Set {
 	t.Helper()
 	set, err := compileSet(s, referenceEnv)
 	require.NoError(t, err)
 	clear(set.natives)
+	for _, b := range set.batches {
+		b.all = nil
+	}
 	return set
 }
 

@@ -155,7 +155,8 @@ type batch struct {
 	rules   []*Rule
 	program cel.Program
 	// all is true when every predicate holds for every element; pass is
-	// then every rule's verdict (read-only).
+	// then every rule's verdict (read-only). Tests drop all to evaluate
+	// as before it.
 	all  cel.Program
 	pass []bool
 }

@@ -163,8 +163,10 @@ func (s *Set) passes(r *Rule, e *evaluation) (bool, error) {
 func (b *batch) evaluate(act interpreter.Activation) []bool {
 	// Every predicate true on every element (CEL's && is true only when
 	// both sides are): every rule passes, without a row per element.
-	if v, _, err := b.all.Eval(act); err == nil && v == types.True {
-		return b.pass
+	if b.all != nil {
+		if v, _, err := b.all.Eval(act); err == nil && v == types.True {
+			return b.pass
+		}
 	}
 	v, _, err := b.program.Eval(act)
 	if err != nil {
