@@ -23,9 +23,7 @@ package webhook
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -63,32 +61,26 @@ type Handler struct {
 	MaxBodyBytes int64
 }
 
-var reviewGVK = admissionv1.SchemeGroupVersion.WithKind("AdmissionReview")
-
 // ServeHTTP answers one AdmissionReview. Every request gets an
 // AdmissionReview answer: a malformed review an HTTP 400 with the reason
 // in the response status, a request that cannot be evaluated an admission
 // with a warning.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	resp, outcome, code := h.review(r)
-	h.count(outcome)
-	out := admissionv1.AdmissionReview{TypeMeta: metav1.TypeMeta{APIVersion: reviewGVK.GroupVersion().String(), Kind: reviewGVK.Kind}, Response: resp}
-	b, err := json.Marshal(out)
-	if err != nil { // cannot happen for these types; answer anyway
-		b = fmt.Appendf(nil, `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":%q,"allowed":true}}`, resp.UID)
+	s := getScratch()
+	defer putScratch(s)
+	req, resp, code := read(r, h.MaxBodyBytes, s)
+	outcome := outcomeMalformed
+	if req != nil {
+		resp, outcome = h.decide(r.Context(), req)
+		resp.UID = req.UID
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_, _ = w.Write(b)
+	if h.Metrics != nil {
+		h.Metrics.requests[outcome].Inc()
+	}
+	respond(w, s, code, resp)
 	if h.Metrics != nil {
 		h.Metrics.Duration.Observe(time.Since(start).Seconds())
-	}
-}
-
-func (h *Handler) count(outcome string) {
-	if h.Metrics != nil {
-		h.Metrics.Requests.WithLabelValues(outcome).Inc()
 	}
 }
 
@@ -99,62 +91,20 @@ func (h *Handler) log() *slog.Logger {
 	return h.Log
 }
 
-// malformed answers a review that cannot be read.
-func malformed(code int32, err error) (*admissionv1.AdmissionResponse, string, int) {
-	return &admissionv1.AdmissionResponse{Allowed: false, Result: &metav1.Status{
-		Status: metav1.StatusFailure, Code: code, Reason: metav1.StatusReasonBadRequest, Message: err.Error(),
-	}}, "malformed", int(code)
-}
-
-// review reads the review and decides; it never panics.
-func (h *Handler) review(r *http.Request) (*admissionv1.AdmissionResponse, string, int) {
-	if r.Method != http.MethodPost {
-		return malformed(http.StatusMethodNotAllowed, errors.Errorf("cannot answer %s: admission reviews are POSTed", r.Method))
-	}
-	limit := h.MaxBodyBytes
-	if limit <= 0 {
-		limit = DefaultMaxBodyBytes
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		return malformed(http.StatusBadRequest, errors.Wrap(err, "cannot read the request body"))
-	}
-	if int64(len(body)) > limit {
-		return malformed(http.StatusRequestEntityTooLarge, errors.Errorf("cannot read an admission review over %d bytes", limit))
-	}
-	var review admissionv1.AdmissionReview
-	if err := json.Unmarshal(body, &review); err != nil {
-		return malformed(http.StatusBadRequest, errors.Wrap(err, "cannot decode the admission review"))
-	}
-	if review.GroupVersionKind() != reviewGVK {
-		return malformed(http.StatusBadRequest, errors.Errorf("cannot answer %s: want %s", review.GroupVersionKind(), reviewGVK))
-	}
-	req := review.Request
-	if req == nil {
-		return malformed(http.StatusBadRequest, errors.New("cannot answer an admission review without a request"))
-	}
-	if req.UID == "" {
-		return malformed(http.StatusBadRequest, errors.New("cannot answer an admission request without a uid"))
-	}
-	resp, outcome := h.decide(r.Context(), req)
-	resp.UID = req.UID
-	return resp, outcome, http.StatusOK
-}
-
 // decide is the admission decision: every set's Admit, merged. Whatever
 // cannot be evaluated is admitted with a warning and counted for the
 // breaker; a panic is recovered into such an answer.
-func (h *Handler) decide(ctx context.Context, req *admissionv1.AdmissionRequest) (resp *admissionv1.AdmissionResponse, outcome string) {
+func (h *Handler) decide(ctx context.Context, req *request) (resp *admissionv1.AdmissionResponse, outcome outcome) {
 	if h.skipped(req) {
-		return &admissionv1.AdmissionResponse{Allowed: true}, "skipped"
+		return &admissionv1.AdmissionResponse{Allowed: true}, outcomeSkipped
 	}
 	if req.Operation != admissionv1.Create && req.Operation != admissionv1.Update {
-		return &admissionv1.AdmissionResponse{Allowed: true}, "allowed"
+		return &admissionv1.AdmissionResponse{Allowed: true}, outcomeAllowed
 	}
 	if h.Breaker != nil && !h.Breaker.Allow() {
 		return &admissionv1.AdmissionResponse{Allowed: true, Warnings: []string{
 			"kspec-webhook: admitted without evaluation: too many recent requests could not be evaluated (circuit breaker open)",
-		}}, "breaker_open"
+		}}, outcomeBreakerOpen
 	}
 	failed := true
 	defer func() {
@@ -163,7 +113,7 @@ func (h *Handler) decide(ctx context.Context, req *admissionv1.AdmissionRequest)
 			if h.Metrics != nil {
 				h.Metrics.Panics.Inc()
 			}
-			resp, outcome = unevaluated(errors.Errorf("internal error: %v", p)), "error"
+			resp, outcome = unevaluated(errors.Errorf("internal error: %v", p)), outcomeError
 		}
 		if h.Breaker != nil {
 			h.Breaker.Record(failed)
@@ -175,7 +125,7 @@ func (h *Handler) decide(ctx context.Context, req *admissionv1.AdmissionRequest)
 	d, err := h.admit(ctx, req)
 	if err != nil {
 		h.log().Error("cannot evaluate admission request", "uid", req.UID, "kind", req.Kind.Kind, "namespace", req.Namespace, "name", req.Name, "error", err)
-		return unevaluated(err), "error"
+		return unevaluated(err), outcomeError
 	}
 	failed = len(d.Errors) > 0
 	if h.Metrics != nil && len(d.Errors) > 0 {
@@ -185,34 +135,31 @@ func (h *Handler) decide(ctx context.Context, req *admissionv1.AdmissionRequest)
 	switch {
 	case !d.Allowed:
 		resp.Result = &metav1.Status{Status: metav1.StatusFailure, Code: http.StatusForbidden, Reason: metav1.StatusReasonForbidden, Message: d.Message}
-		outcome = "denied"
+		outcome = outcomeDenied
 	case failed:
-		outcome = "error"
+		outcome = outcomeError
 	case len(d.Warnings) > 0 || len(d.AuditAnnotations) > 0:
-		outcome = "warned"
+		outcome = outcomeWarned
 	default:
-		outcome = "allowed"
+		outcome = outcomeAllowed
 	}
 	return resp, outcome
 }
 
-// admit decodes the objects and merges every set's decision.
-func (h *Handler) admit(ctx context.Context, req *admissionv1.AdmissionRequest) (rules.Decision, error) {
-	obj, err := decodeObject(req.Object.Raw, "object")
-	if err != nil {
-		return rules.Decision{}, err
+// admit merges every set's decision on the request's object.
+func (h *Handler) admit(ctx context.Context, req *request) (rules.Decision, error) {
+	if req.objectErr != nil {
+		return rules.Decision{}, req.objectErr
 	}
-	old, err := decodeObject(req.OldObject.Raw, "oldObject")
-	if err != nil {
-		return rules.Decision{}, err
-	}
-	rq := rules.Request{Operation: req.Operation, Namespace: req.Namespace, Object: obj, OldObject: old}
+	// The engine judges the new object; the old one is not decoded.
+	rq := rules.Request{Operation: req.Operation, Namespace: req.Namespace, Object: req.Object}
 	env := rules.Environment{Clock: h.Clock, Namespaces: h.Namespaces}
 	if env.Clock == nil {
 		env.Clock = clock.RealClock{}
 	}
 	sets := h.Sets.Sets()
-	ds := make([]rules.Decision, 0, len(sets))
+	var buf [4]rules.Decision // most clusters have a bundle or two
+	ds := buf[:0]
 	for _, s := range sets {
 		d, err := s.Admit(ctx, rq, env)
 		if err != nil {
@@ -246,17 +193,6 @@ func (h *Handler) record(s *rules.Set, d rules.Decision) {
 	}
 }
 
-func decodeObject(raw []byte, field string) (map[string]any, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	var obj map[string]any
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return nil, errors.Wrapf(err, "cannot decode the request's %s", field)
-	}
-	return obj, nil
-}
-
 // unevaluated admits a request that could not be evaluated: the webhook
 // fails open, and says so.
 func unevaluated(err error) *admissionv1.AdmissionResponse {
@@ -266,7 +202,7 @@ func unevaluated(err error) *admissionv1.AdmissionResponse {
 // skipped reports whether the request is in a namespace kspec never
 // blocks: the engine's system namespaces and the webhook's own (for a
 // Namespace, the namespace itself).
-func (h *Handler) skipped(req *admissionv1.AdmissionRequest) bool {
+func (h *Handler) skipped(req *request) bool {
 	ns := req.Namespace
 	if ns == "" && req.Kind.Group == "" && req.Kind.Kind == "Namespace" {
 		ns = req.Name

@@ -39,7 +39,28 @@ type Metrics struct {
 	ExemptionsUsed   *prometheus.CounterVec
 	BreakerErrors    prometheus.Gauge
 	BundleGeneration prometheus.Counter
+
+	// requests are Requests' children, looked up once.
+	requests [outcomes]prometheus.Counter
 }
+
+// outcome is a request's outcome, the label of Requests.
+type outcome int
+
+const (
+	outcomeAllowed outcome = iota
+	outcomeWarned
+	outcomeDenied
+	outcomeError
+	outcomeBreakerOpen
+	outcomeMalformed
+	outcomeSkipped
+	outcomes // how many
+)
+
+var outcomeLabels = [outcomes]string{"allowed", "warned", "denied", "error", "breaker_open", "malformed", "skipped"}
+
+func (o outcome) String() string { return outcomeLabels[o] }
 
 // NewMetrics registers the webhook's metrics with r.
 func NewMetrics(r prometheus.Registerer) *Metrics {
@@ -102,6 +123,9 @@ func NewMetrics(r prometheus.Registerer) *Metrics {
 		Name: "kspec_webhook_bundle_generation_total",
 		Help: "Changes to the bundles in force (a bundle added, replaced, failed or removed).",
 	})
+	for o := range outcomes {
+		m.requests[o] = m.Requests.WithLabelValues(o.String())
+	}
 	r.MustRegister(m.Requests, m.Duration, m.RuleErrors, m.Panics, m.BreakerState, m.BreakerTrips, m.Bundles, m.BundleErrors, m.BundlesInvalid, m.CertReloads,
 		m.Verdicts, m.ExemptionsUsed, m.BreakerErrors, m.BundleGeneration)
 	return m

@@ -18,7 +18,8 @@ limitations under the License.
 // no-op webhook on the same TLS and HTTP/2 stack, in the same run. Both
 // servers run in this process on 127.0.0.1: kspec-webhook as webhook.Run
 // wires it, with examples/specs/strict.yaml as its only bundle, and
-// webhook.Server with a handler that decodes the review and admits it.
+// webhook.Server with webhook.Noop, which reads, decodes and answers the
+// review with kspec-webhook's own code and admits it unevaluated.
 // Each has the same generated certificate. For every concurrency, rounds
 // alternate kspec and no-op; each client is its own HTTP/2 connection,
 // kept alive, posting the restricted Pod of the corpus as a CREATE review.
@@ -170,7 +171,7 @@ func start(ctx context.Context, dir string) (*servers, func(), error) {
 		errs <- webhook.Run(ctx, c, ls[0], ls[1])
 	})
 	wg.Go(func() {
-		s := &webhook.Server{Handler: http.HandlerFunc(noop), Certificate: &webhook.Certificate{Dir: certDir}}
+		s := &webhook.Server{Handler: webhook.Noop{}, Certificate: &webhook.Certificate{Dir: certDir}}
 		errs <- s.Run(ctx, ls[2], ls[3])
 	})
 	roots := x509.NewCertPool()
@@ -207,23 +208,6 @@ func ready(ctx context.Context, url string, errs <-chan error) error {
 		}
 	}
 	return fmt.Errorf("%s not ready", url)
-}
-
-// noop decodes the review and admits it: the least any webhook does.
-func noop(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	var rv admissionv1.AdmissionReview
-	if err := json.Unmarshal(body, &rv); err != nil || rv.Request == nil {
-		http.Error(w, "cannot decode the admission review", http.StatusBadRequest)
-		return
-	}
-	out, _ := json.Marshal(admissionv1.AdmissionReview{TypeMeta: rv.TypeMeta, Response: &admissionv1.AdmissionResponse{UID: rv.Request.UID, Allowed: true}})
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(out)
 }
 
 // writeCerts writes a CA-signed serving pair for 127.0.0.1 to dir and
