@@ -471,7 +471,7 @@ func (e *external) update(ctx context.Context, mg resource.Managed) (managed.Ext
 	events = append(events, pd...)
 	fp := cs.Spec.ForProvider
 	if fp.Mode == string(kspecv1alpha1.ModeEnforce) && fp.AutoRemediate && e.allowEnforcement {
-		m := &remediator{target: tc, spec: spec, now: now, apply: true}
+		m := &remediator{target: tc, set: set, now: now, apply: true}
 		events = mergeRemediations(events, m.remediate(ctx, col.fixable))
 		for _, ev := range events {
 			if ev.Remediation == nil || ev.Remediation.Status == "Skipped" {
