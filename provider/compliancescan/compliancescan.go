@@ -40,6 +40,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
@@ -646,11 +647,13 @@ func (e *external) targetClient() (client.Client, error) {
 	return client.New(e.cfg, client.Options{Scheme: s})
 }
 
-// writePolicyReports replaces the spec's PolicyReports on the target: one
+// writePolicyReports replaces the scan's PolicyReports on the target: one
 // per namespace with results and a ClusterPolicyReport, written by server
-// side apply; those of namespaces without results any more are deleted.
-// A target without the wgpolicyk8s.io CRDs gets none, and the condition
-// says so.
+// side apply, named for the scan and the spec (policyreport.ScanName) and
+// labelled with the scan (policyreport.LabelScan), so two scans of one
+// spec on one target keep their own. The scan's reports of namespaces
+// without results any more are deleted, and only the scan's. A target
+// without the wgpolicyk8s.io CRDs gets none, and the condition says so.
 func (e *external) writePolicyReports(ctx context.Context, cs *v1alpha1.ComplianceScan, tc client.Client, col *collector, rep *report.Report) {
 	cond := xpv2.Condition{Type: TypePolicyReports, LastTransitionTime: metav1.NewTime(e.now())}
 	defer func() { cs.SetConditions(cond) }()
@@ -676,10 +679,15 @@ func (e *external) writePolicyReports(ctx context.Context, cs *v1alpha1.Complian
 		existing[n.Name] = n.DeletionTimestamp == nil
 	}
 	prs := col.policyReports(rep, func(ns string) bool { return existing[ns] })
+	scan := clustertarget.Key(cs)
+	policyreport.ForScan(prs, rep, scan)
+	// keep holds every report this scan meant to write, written or not: a
+	// report that failed to update keeps its last version rather than none.
 	keep := map[string]bool{}
-	label := ""
+	written := 0
 	var failed []string
 	for _, pr := range prs {
+		keep[pr.Kind+"/"+pr.Namespace+"/"+pr.Name] = true
 		obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&pr)
 		if err != nil {
 			cond.Status, cond.Reason, cond.Message = corev1.ConditionFalse, ReasonPolicyReportsFailed, cut(err.Error(), 1024)
@@ -691,30 +699,64 @@ func (e *external) writePolicyReports(ctx context.Context, cs *v1alpha1.Complian
 			failed = append(failed, fmt.Sprintf("cannot write %s %s: %v", pr.Kind, name(u), err))
 			continue
 		}
-		keep[pr.Kind+"/"+pr.Namespace+"/"+pr.Name] = true
-		label = pr.Labels[policyreport.LabelSpecification]
+		written++
 	}
-	if label != "" {
-		for _, kind := range []string{policyreport.KindPolicyReport, policyreport.KindClusterPolicyReport} {
+	// A target that took none of the reports keeps the last ones.
+	if len(prs) == 0 || written > 0 {
+		failed = append(failed, prunePolicyReports(ctx, tc, rep, scan, keep)...)
+	}
+	if len(failed) > 0 {
+		cond.Status, cond.Reason, cond.Message = corev1.ConditionFalse, ReasonPolicyReportsFailed, cut(fmt.Sprintf("%d of %d reports not written or pruned: %s", len(failed), len(prs), strings.Join(failed, "; ")), 1024)
+		return
+	}
+	cond.Status, cond.Reason, cond.Message = corev1.ConditionTrue, ReasonPolicyReportsWritten, fmt.Sprintf("%d reports written", len(prs))
+}
+
+// prunePolicyReports deletes the reports of the scan (by its label) that
+// are not in keep, and the report of the same specification under the
+// name provider-kspec gave before reports were named for their scan (and
+// kspec check -o policyreport still gives): the scan's reports replace
+// it. Reports of other scans are never touched. It returns what failed.
+func prunePolicyReports(ctx context.Context, tc client.Client, rep *report.Report, scan string, keep map[string]bool) []string {
+	legacyName := policyreport.Name(rep)
+	unowned, err := labels.Parse(policyreport.LabelManagedBy + "=kspec,!" + policyreport.LabelScan)
+	if err != nil {
+		return []string{fmt.Sprintf("cannot select earlier reports: %v", err)}
+	}
+	var failed []string
+	for _, kind := range []string{policyreport.KindPolicyReport, policyreport.KindClusterPolicyReport} {
+		for _, q := range []struct {
+			sel   client.ListOption
+			stale func(u *unstructured.Unstructured) bool
+		}{
+			{
+				sel:   client.MatchingLabels{policyreport.LabelManagedBy: "kspec", policyreport.LabelScan: policyreport.ScanLabel(scan)},
+				stale: func(u *unstructured.Unstructured) bool { return !keep[kind+"/"+u.GetNamespace()+"/"+u.GetName()] },
+			},
+			{
+				sel:   client.MatchingLabelsSelector{Selector: unowned},
+				stale: func(u *unstructured.Unstructured) bool { return u.GetName() == legacyName },
+			},
+		} {
 			l := &unstructured.UnstructuredList{}
 			l.SetAPIVersion(policyreport.APIVersion)
 			l.SetKind(kind + "List")
-			if err := tc.List(ctx, l, client.MatchingLabels{policyreport.LabelSpecification: label, policyreport.LabelManagedBy: "kspec"}); err != nil {
+			if err := tc.List(ctx, l, q.sel); err != nil {
+				failed = append(failed, fmt.Sprintf("cannot list %ss: %v", kind, err))
 				continue
 			}
 			for i := range l.Items {
 				it := &l.Items[i]
-				if !keep[kind+"/"+it.GetNamespace()+"/"+it.GetName()] {
-					_ = tc.Delete(ctx, it)
+				if !q.stale(it) {
+					continue
+				}
+				if err := tc.Delete(ctx, it); client.IgnoreNotFound(err) != nil {
+					failed = append(failed, fmt.Sprintf("cannot delete %s %s: %v", kind, name(it), err))
 				}
 			}
 		}
 	}
-	if len(failed) > 0 {
-		cond.Status, cond.Reason, cond.Message = corev1.ConditionFalse, ReasonPolicyReportsFailed, cut(fmt.Sprintf("%d of %d reports not written: %s", len(failed), len(prs), strings.Join(failed, "; ")), 1024)
-		return
-	}
-	cond.Status, cond.Reason, cond.Message = corev1.ConditionTrue, ReasonPolicyReportsWritten, fmt.Sprintf("%d reports written", len(prs))
+	return failed
 }
 
 func servesPolicyReports(tc client.Client) (bool, error) {
