@@ -47,7 +47,9 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
@@ -151,11 +153,16 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		}),
 		managed.WithTimeout(o.ScanTimeout+time.Minute),
 	)
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.ComplianceScan{}, IndexTarget, targetOf); err != nil {
+		return fmt.Errorf("cannot index ComplianceScans by ClusterTarget: %w", err)
+	}
+	// Status writes pass neither filter: a scan's own status write, and a
+	// target's probe that leaves it as Ready as it was, reconcile nothing.
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(name).
 		WithOptions(o.ForControllerRuntime()).
-		For(&v1alpha1.ComplianceScan{}).
-		WithEventFilter(resource.DesiredStateChanged()).
+		For(&v1alpha1.ComplianceScan{}, builder.WithPredicates(resource.DesiredStateChanged())).
+		Watches(&v1alpha1.ClusterTarget{}, handler.EnqueueRequestsFromMapFunc(scansOf(mgr.GetClient())), builder.WithPredicates(readinessChanged())).
 		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
 }
 
