@@ -142,7 +142,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		poll = time.Minute
 	}
 	rec := event.NewAPIRecorder(mgr.GetEventRecorderFor(name)) //nolint:staticcheck // crossplane-runtime's event package takes the legacy recorder.
-	c := &connector{scans: &scansMade{}, kube: mgr.GetClient(), usage: config.NewUsageTracker(mgr.GetClient()), resolver: o.Resolver, record: rec, now: o.Now, timeout: o.ScanTimeout}
+	c := &connector{scans: &scansMade{}, kube: mgr.GetClient(), reader: mgr.GetAPIReader(), usage: config.NewUsageTracker(mgr.GetClient()), resolver: o.Resolver, record: rec, now: o.Now, timeout: o.ScanTimeout}
 	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.ComplianceScanGroupVersionKind),
 		managed.WithExternalConnector(c),
 		managed.WithLogger(o.Logger.WithValues("controller", name)),
@@ -241,7 +241,8 @@ func NextReconcile(cs *v1alpha1.ComplianceScan, now time.Time, poll time.Duratio
 // scansMade remembers when this process last scanned each ComplianceScan,
 // by UID. The status write of a scan reaches the informer cache a moment
 // later; a reconcile in between reads the old lastScanTime and must not
-// take it for a scan that is due.
+// take it for a scan that is due (external.lagging asks the API server
+// which it is).
 type scansMade struct{ m sync.Map }
 
 func (s *scansMade) made(uid types.UID, at time.Time) { s.m.Store(uid, at) }
@@ -260,6 +261,7 @@ func (s *scansMade) stale(cs *v1alpha1.ComplianceScan) bool {
 type connector struct {
 	scans    *scansMade
 	kube     client.Client
+	reader   client.Reader // uncached
 	usage    resource.ModernTracker
 	resolver *config.Resolver
 	record   event.Recorder
@@ -280,7 +282,7 @@ func (c *connector) connect(ctx context.Context, mg resource.Managed) (managed.E
 	if err := c.usage.Track(ctx, cs); err != nil {
 		return nil, fmt.Errorf("cannot track provider config usage: %w", err)
 	}
-	e := &external{scans: c.scans, kube: c.kube, record: c.record, now: c.now, timeout: c.timeout, cluster: LocalCluster, allowEnforcement: true}
+	e := &external{scans: c.scans, kube: c.kube, reader: c.reader, record: c.record, now: c.now, timeout: c.timeout, cluster: LocalCluster, allowEnforcement: true}
 	ref := cs.Spec.ForProvider.TargetRef
 	if ref == nil {
 		e.cfg, e.cfgErr = c.resolver.Config(ctx, &v1alpha1.ProviderConfigSpec{Credentials: v1alpha1.ProviderCredentials{Source: xpv2.CredentialsSourceInjectedIdentity}})
@@ -320,6 +322,7 @@ type targetError struct {
 type external struct {
 	scans              *scansMade
 	kube               client.Client
+	reader             client.Reader // uncached
 	record             event.Recorder
 	now                func() time.Time
 	timeout            time.Duration
@@ -367,11 +370,36 @@ func (e *external) observe(ctx context.Context, mg resource.Managed) (managed.Ex
 	if err != nil {
 		return managed.ExternalObservation{}, fmt.Errorf("cannot get ClusterSpecification %s: %w", cs.Spec.ForProvider.SpecificationRef.Name, err)
 	}
-	if e.scans.stale(cs) || !Due(cs, u.GetGeneration(), e.now()) {
+	lagging, err := e.lagging(ctx, cs)
+	if err != nil {
+		return managed.ExternalObservation{}, err
+	}
+	if lagging || !Due(cs, u.GetGeneration(), e.now()) {
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
 	e.spec = u
 	return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false}, nil
+}
+
+// lagging reports whether cs, as read from the cache, predates this
+// process's own last scan of it, whose status write has not reached the
+// cache yet: not a scan that is due. The API server tells that apart from
+// a status write that was lost (a conflict with a change to the scan made
+// while it scanned): then the scan is forgotten, and scans again when due,
+// rather than never.
+func (e *external) lagging(ctx context.Context, cs *v1alpha1.ComplianceScan) (bool, error) {
+	if !e.scans.stale(cs) {
+		return false, nil
+	}
+	live := &v1alpha1.ComplianceScan{}
+	if err := e.reader.Get(ctx, client.ObjectKeyFromObject(cs), live); err != nil {
+		return false, fmt.Errorf("cannot get ComplianceScan %s: %w", clustertarget.Key(cs), err)
+	}
+	if e.scans.stale(live) {
+		e.scans.forget(cs.GetUID())
+		return false, nil
+	}
+	return true, nil
 }
 
 // fail marks the scan not ready, with an event when that is news.
