@@ -40,13 +40,16 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
@@ -139,7 +142,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		poll = time.Minute
 	}
 	rec := event.NewAPIRecorder(mgr.GetEventRecorderFor(name)) //nolint:staticcheck // crossplane-runtime's event package takes the legacy recorder.
-	c := &connector{scans: &scansMade{}, kube: mgr.GetClient(), usage: config.NewUsageTracker(mgr.GetClient()), resolver: o.Resolver, record: rec, now: o.Now, timeout: o.ScanTimeout}
+	c := &connector{scans: &scansMade{}, kube: mgr.GetClient(), reader: mgr.GetAPIReader(), usage: config.NewUsageTracker(mgr.GetClient()), resolver: o.Resolver, record: rec, now: o.Now, timeout: o.ScanTimeout}
 	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.ComplianceScanGroupVersionKind),
 		managed.WithExternalConnector(c),
 		managed.WithLogger(o.Logger.WithValues("controller", name)),
@@ -150,11 +153,16 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		}),
 		managed.WithTimeout(o.ScanTimeout+time.Minute),
 	)
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.ComplianceScan{}, IndexTarget, targetOf); err != nil {
+		return fmt.Errorf("cannot index ComplianceScans by ClusterTarget: %w", err)
+	}
+	// Status writes pass neither filter: a scan's own status write, and a
+	// target's probe that leaves it as Ready as it was, reconcile nothing.
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(name).
 		WithOptions(o.ForControllerRuntime()).
-		For(&v1alpha1.ComplianceScan{}).
-		WithEventFilter(resource.DesiredStateChanged()).
+		For(&v1alpha1.ComplianceScan{}, builder.WithPredicates(resource.DesiredStateChanged())).
+		Watches(&v1alpha1.ClusterTarget{}, handler.EnqueueRequestsFromMapFunc(scansOf(mgr.GetClient())), builder.WithPredicates(readinessChanged())).
 		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
 }
 
@@ -233,7 +241,8 @@ func NextReconcile(cs *v1alpha1.ComplianceScan, now time.Time, poll time.Duratio
 // scansMade remembers when this process last scanned each ComplianceScan,
 // by UID. The status write of a scan reaches the informer cache a moment
 // later; a reconcile in between reads the old lastScanTime and must not
-// take it for a scan that is due.
+// take it for a scan that is due (external.lagging asks the API server
+// which it is).
 type scansMade struct{ m sync.Map }
 
 func (s *scansMade) made(uid types.UID, at time.Time) { s.m.Store(uid, at) }
@@ -252,6 +261,7 @@ func (s *scansMade) stale(cs *v1alpha1.ComplianceScan) bool {
 type connector struct {
 	scans    *scansMade
 	kube     client.Client
+	reader   client.Reader // uncached
 	usage    resource.ModernTracker
 	resolver *config.Resolver
 	record   event.Recorder
@@ -272,7 +282,7 @@ func (c *connector) connect(ctx context.Context, mg resource.Managed) (managed.E
 	if err := c.usage.Track(ctx, cs); err != nil {
 		return nil, fmt.Errorf("cannot track provider config usage: %w", err)
 	}
-	e := &external{scans: c.scans, kube: c.kube, record: c.record, now: c.now, timeout: c.timeout, cluster: LocalCluster, allowEnforcement: true}
+	e := &external{scans: c.scans, kube: c.kube, reader: c.reader, record: c.record, now: c.now, timeout: c.timeout, cluster: LocalCluster, allowEnforcement: true}
 	ref := cs.Spec.ForProvider.TargetRef
 	if ref == nil {
 		e.cfg, e.cfgErr = c.resolver.Config(ctx, &v1alpha1.ProviderConfigSpec{Credentials: v1alpha1.ProviderCredentials{Source: xpv2.CredentialsSourceInjectedIdentity}})
@@ -312,6 +322,7 @@ type targetError struct {
 type external struct {
 	scans              *scansMade
 	kube               client.Client
+	reader             client.Reader // uncached
 	record             event.Recorder
 	now                func() time.Time
 	timeout            time.Duration
@@ -359,11 +370,36 @@ func (e *external) observe(ctx context.Context, mg resource.Managed) (managed.Ex
 	if err != nil {
 		return managed.ExternalObservation{}, fmt.Errorf("cannot get ClusterSpecification %s: %w", cs.Spec.ForProvider.SpecificationRef.Name, err)
 	}
-	if e.scans.stale(cs) || !Due(cs, u.GetGeneration(), e.now()) {
+	lagging, err := e.lagging(ctx, cs)
+	if err != nil {
+		return managed.ExternalObservation{}, err
+	}
+	if lagging || !Due(cs, u.GetGeneration(), e.now()) {
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
 	e.spec = u
 	return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false}, nil
+}
+
+// lagging reports whether cs, as read from the cache, predates this
+// process's own last scan of it, whose status write has not reached the
+// cache yet: not a scan that is due. The API server tells that apart from
+// a status write that was lost (a conflict with a change to the scan made
+// while it scanned): then the scan is forgotten, and scans again when due,
+// rather than never.
+func (e *external) lagging(ctx context.Context, cs *v1alpha1.ComplianceScan) (bool, error) {
+	if !e.scans.stale(cs) {
+		return false, nil
+	}
+	live := &v1alpha1.ComplianceScan{}
+	if err := e.reader.Get(ctx, client.ObjectKeyFromObject(cs), live); err != nil {
+		return false, fmt.Errorf("cannot get ComplianceScan %s: %w", clustertarget.Key(cs), err)
+	}
+	if e.scans.stale(live) {
+		e.scans.forget(cs.GetUID())
+		return false, nil
+	}
+	return true, nil
 }
 
 // fail marks the scan not ready, with an event when that is news.
@@ -471,7 +507,7 @@ func (e *external) update(ctx context.Context, mg resource.Managed) (managed.Ext
 	events = append(events, pd...)
 	fp := cs.Spec.ForProvider
 	if fp.Mode == string(kspecv1alpha1.ModeEnforce) && fp.AutoRemediate && e.allowEnforcement {
-		m := &remediator{target: tc, spec: spec, now: now, apply: true}
+		m := &remediator{target: tc, set: set, now: now, apply: true}
 		events = mergeRemediations(events, m.remediate(ctx, col.fixable))
 		for _, ev := range events {
 			if ev.Remediation == nil || ev.Remediation.Status == "Skipped" {
@@ -646,11 +682,13 @@ func (e *external) targetClient() (client.Client, error) {
 	return client.New(e.cfg, client.Options{Scheme: s})
 }
 
-// writePolicyReports replaces the spec's PolicyReports on the target: one
+// writePolicyReports replaces the scan's PolicyReports on the target: one
 // per namespace with results and a ClusterPolicyReport, written by server
-// side apply; those of namespaces without results any more are deleted.
-// A target without the wgpolicyk8s.io CRDs gets none, and the condition
-// says so.
+// side apply, named for the scan and the spec (policyreport.ScanName) and
+// labelled with the scan (policyreport.LabelScan), so two scans of one
+// spec on one target keep their own. The scan's reports of namespaces
+// without results any more are deleted, and only the scan's. A target
+// without the wgpolicyk8s.io CRDs gets none, and the condition says so.
 func (e *external) writePolicyReports(ctx context.Context, cs *v1alpha1.ComplianceScan, tc client.Client, col *collector, rep *report.Report) {
 	cond := xpv2.Condition{Type: TypePolicyReports, LastTransitionTime: metav1.NewTime(e.now())}
 	defer func() { cs.SetConditions(cond) }()
@@ -676,10 +714,15 @@ func (e *external) writePolicyReports(ctx context.Context, cs *v1alpha1.Complian
 		existing[n.Name] = n.DeletionTimestamp == nil
 	}
 	prs := col.policyReports(rep, func(ns string) bool { return existing[ns] })
+	scan := clustertarget.Key(cs)
+	policyreport.ForScan(prs, rep, scan)
+	// keep holds every report this scan meant to write, written or not: a
+	// report that failed to update keeps its last version rather than none.
 	keep := map[string]bool{}
-	label := ""
+	written := 0
 	var failed []string
 	for _, pr := range prs {
+		keep[pr.Kind+"/"+pr.Namespace+"/"+pr.Name] = true
 		obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&pr)
 		if err != nil {
 			cond.Status, cond.Reason, cond.Message = corev1.ConditionFalse, ReasonPolicyReportsFailed, cut(err.Error(), 1024)
@@ -691,30 +734,64 @@ func (e *external) writePolicyReports(ctx context.Context, cs *v1alpha1.Complian
 			failed = append(failed, fmt.Sprintf("cannot write %s %s: %v", pr.Kind, name(u), err))
 			continue
 		}
-		keep[pr.Kind+"/"+pr.Namespace+"/"+pr.Name] = true
-		label = pr.Labels[policyreport.LabelSpecification]
+		written++
 	}
-	if label != "" {
-		for _, kind := range []string{policyreport.KindPolicyReport, policyreport.KindClusterPolicyReport} {
+	// A target that took none of the reports keeps the last ones.
+	if len(prs) == 0 || written > 0 {
+		failed = append(failed, prunePolicyReports(ctx, tc, rep, scan, keep)...)
+	}
+	if len(failed) > 0 {
+		cond.Status, cond.Reason, cond.Message = corev1.ConditionFalse, ReasonPolicyReportsFailed, cut(fmt.Sprintf("%d of %d reports not written or pruned: %s", len(failed), len(prs), strings.Join(failed, "; ")), 1024)
+		return
+	}
+	cond.Status, cond.Reason, cond.Message = corev1.ConditionTrue, ReasonPolicyReportsWritten, fmt.Sprintf("%d reports written", len(prs))
+}
+
+// prunePolicyReports deletes the reports of the scan (by its label) that
+// are not in keep, and the report of the same specification under the
+// name provider-kspec gave before reports were named for their scan (and
+// kspec check -o policyreport still gives): the scan's reports replace
+// it. Reports of other scans are never touched. It returns what failed.
+func prunePolicyReports(ctx context.Context, tc client.Client, rep *report.Report, scan string, keep map[string]bool) []string {
+	legacyName := policyreport.Name(rep)
+	unowned, err := labels.Parse(policyreport.LabelManagedBy + "=kspec,!" + policyreport.LabelScan)
+	if err != nil {
+		return []string{fmt.Sprintf("cannot select earlier reports: %v", err)}
+	}
+	var failed []string
+	for _, kind := range []string{policyreport.KindPolicyReport, policyreport.KindClusterPolicyReport} {
+		for _, q := range []struct {
+			sel   client.ListOption
+			stale func(u *unstructured.Unstructured) bool
+		}{
+			{
+				sel:   client.MatchingLabels{policyreport.LabelManagedBy: "kspec", policyreport.LabelScan: policyreport.ScanLabel(scan)},
+				stale: func(u *unstructured.Unstructured) bool { return !keep[kind+"/"+u.GetNamespace()+"/"+u.GetName()] },
+			},
+			{
+				sel:   client.MatchingLabelsSelector{Selector: unowned},
+				stale: func(u *unstructured.Unstructured) bool { return u.GetName() == legacyName },
+			},
+		} {
 			l := &unstructured.UnstructuredList{}
 			l.SetAPIVersion(policyreport.APIVersion)
 			l.SetKind(kind + "List")
-			if err := tc.List(ctx, l, client.MatchingLabels{policyreport.LabelSpecification: label, policyreport.LabelManagedBy: "kspec"}); err != nil {
+			if err := tc.List(ctx, l, q.sel); err != nil {
+				failed = append(failed, fmt.Sprintf("cannot list %ss: %v", kind, err))
 				continue
 			}
 			for i := range l.Items {
 				it := &l.Items[i]
-				if !keep[kind+"/"+it.GetNamespace()+"/"+it.GetName()] {
-					_ = tc.Delete(ctx, it)
+				if !q.stale(it) {
+					continue
+				}
+				if err := tc.Delete(ctx, it); client.IgnoreNotFound(err) != nil {
+					failed = append(failed, fmt.Sprintf("cannot delete %s %s: %v", kind, name(it), err))
 				}
 			}
 		}
 	}
-	if len(failed) > 0 {
-		cond.Status, cond.Reason, cond.Message = corev1.ConditionFalse, ReasonPolicyReportsFailed, cut(fmt.Sprintf("%d of %d reports not written: %s", len(failed), len(prs), strings.Join(failed, "; ")), 1024)
-		return
-	}
-	cond.Status, cond.Reason, cond.Message = corev1.ConditionTrue, ReasonPolicyReportsWritten, fmt.Sprintf("%d reports written", len(prs))
+	return failed
 }
 
 func servesPolicyReports(tc client.Client) (bool, error) {

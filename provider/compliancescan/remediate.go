@@ -30,7 +30,6 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	reportsv1alpha1 "github.com/kspec-io/kspec/apis/reports/v1alpha1"
 	"github.com/kspec-io/kspec/internal/render"
 	"github.com/kspec-io/kspec/internal/rules"
@@ -57,8 +56,9 @@ func remediable(rule string) bool {
 // A remediator fixes, on the target, the failures of remediable rules.
 type remediator struct {
 	target client.Client
-	spec   rules.Spec
-	now    time.Time
+	// set is the compiled spec: the levels its Pod Security rules require.
+	set *rules.Set
+	now time.Time
 	// apply is false in monitor and audit modes, or without autoRemediate:
 	// the events then say what would be done, and nothing is changed.
 	apply bool
@@ -99,12 +99,17 @@ func (m *remediator) one(ctx context.Context, rule, ns string) reportsv1alpha1.D
 		do = func() error { return m.defaultDeny(ctx, ns) }
 	default:
 		mode := rule[len(rules.CategoryPodSecurity)+1:]
-		level := m.level(mode, ns)
 		label := "pod-security.kubernetes.io/" + mode
 		rem.Action = reportsv1alpha1.RemediationAction("Update")
+		level, exempt, err := m.set.PodSecurityLevel(mode, ns)
+		if err != nil {
+			ev.Message = fmt.Sprintf("namespace %s is below the Pod Security level required for %s", ns, mode)
+			rem.Status, rem.Message = "Failed", cut(err.Error(), maxFindingMsg)
+			return ev
+		}
 		ev.Message = fmt.Sprintf("namespace %s is below Pod Security level %s for %s", ns, level, mode)
-		if m.exempt(ns) {
-			rem.Status, rem.Message = "Skipped", "the namespace has a Pod Security exemption; set its label by hand"
+		if exempt {
+			rem.Status, rem.Message = "Skipped", fmt.Sprintf("the namespace's Pod Security exemption lowers its level to %s; set its label by hand", level)
 			return ev
 		}
 		do = func() error { return m.label(ctx, ns, label, string(level)) }
@@ -125,25 +130,6 @@ func (m *remediator) one(ctx context.Context, rule, ns string) reportsv1alpha1.D
 	return ev
 }
 
-func (m *remediator) level(mode, _ string) kspecv1alpha1.PodSecurityLevel {
-	ps := m.spec.Spec.PodSecurity
-	if ps == nil {
-		return ""
-	}
-	switch mode {
-	case "enforce":
-		return ps.Enforce
-	case "audit":
-		return ps.Audit
-	}
-	return ps.Warn
-}
-
-func (m *remediator) exempt(ns string) bool {
-	ps := m.spec.Spec.PodSecurity
-	return ps != nil && slices.ContainsFunc(ps.Exemptions, func(e kspecv1alpha1.PodSecurityExemption) bool { return e.Namespace == ns })
-}
-
 func (m *remediator) label(ctx context.Context, ns, label, level string) error {
 	if level == "" {
 		return fmt.Errorf("the spec requires no level for %s", label)
@@ -159,7 +145,7 @@ func (m *remediator) defaultDeny(ctx context.Context, ns string) error {
 	np := &networkingv1.NetworkPolicy{
 		ObjectMeta: metav1.ObjectMeta{
 			Name: DefaultDenyName, Namespace: ns,
-			Labels: map[string]string{render.LabelSpec: m.spec.Name, "app.kubernetes.io/managed-by": "kspec"},
+			Labels: map[string]string{render.LabelSpec: m.set.Name, "app.kubernetes.io/managed-by": "kspec"},
 		},
 		Spec: networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}},
 	}

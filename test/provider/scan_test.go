@@ -28,6 +28,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -42,6 +43,7 @@ import (
 	"github.com/kspec-io/kspec/apis/provider/v1alpha1"
 	reportsv1alpha1 "github.com/kspec-io/kspec/apis/reports/v1alpha1"
 	"github.com/kspec-io/kspec/internal/render"
+	kreport "github.com/kspec-io/kspec/internal/report"
 	"github.com/kspec-io/kspec/internal/report/policyreport"
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/specification"
@@ -117,16 +119,32 @@ func driftReport(t *testing.T, ns, name string) *reportsv1alpha1.DriftReport {
 }
 
 // policyReports are the target's PolicyReports and ClusterPolicyReports
-// of a specification.
-func policyReports(t *testing.T, spec string) []unstructured.Unstructured {
+// matching labels.
+func policyReports(t *testing.T, labels client.MatchingLabels) []unstructured.Unstructured {
 	t.Helper()
 	var out []unstructured.Unstructured
 	for _, kind := range []string{policyreport.KindPolicyReport, policyreport.KindClusterPolicyReport} {
 		l := &unstructured.UnstructuredList{}
 		l.SetAPIVersion(policyreport.APIVersion)
 		l.SetKind(kind + "List")
-		require.NoError(t, target.List(ctx, l, client.MatchingLabels{policyreport.LabelSpecification: spec}))
+		require.NoError(t, target.List(ctx, l, labels))
 		out = append(out, l.Items...)
+	}
+	return out
+}
+
+// scanReports are the PolicyReports the ComplianceScan ns/name wrote to
+// the target.
+func scanReports(t *testing.T, ns, name string) []unstructured.Unstructured {
+	t.Helper()
+	return policyReports(t, client.MatchingLabels{policyreport.LabelScan: policyreport.ScanLabel(ns + "/" + name)})
+}
+
+// versions are the resourceVersions of reports, by kind/namespace/name.
+func versions(prs []unstructured.Unstructured) map[string]string {
+	out := map[string]string{}
+	for _, pr := range prs {
+		out[pr.GetKind()+"/"+pr.GetNamespace()+"/"+pr.GetName()] = pr.GetResourceVersion()
 	}
 	return out
 }
@@ -183,7 +201,7 @@ func TestScan(t *testing.T) {
 
 			// PolicyReports on the target, one per namespace, counting
 			// every result of the scan.
-			prs := policyReports(t, ex)
+			prs := scanReports(t, ns, ex)
 			require.NotEmpty(t, prs, ex)
 			var pass, fail, warn, errs, skip int64
 			seen := map[string]bool{}
@@ -202,7 +220,7 @@ func TestScan(t *testing.T) {
 	t.Run("drift: a new violation, then resolved; PolicyReports replaced", func(t *testing.T) {
 		cs, err := getScan(ns, "strict")
 		require.NoError(t, err)
-		before := len(policyReports(t, "strict"))
+		before := len(scanReports(t, ns, "strict"))
 		require.NoError(t, target.Create(ctx, &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "intruder"},
 			Spec: corev1.PodSpec{Containers: []corev1.Container{{
@@ -217,7 +235,7 @@ func TestScan(t *testing.T) {
 		assert.True(t, slices.ContainsFunc(dr.Spec.Events, func(e reportsv1alpha1.DriftEvent) bool {
 			return e.Type == reportsv1alpha1.DriftNewViolation && e.Object != nil && e.Object.Name == "intruder"
 		}), "the privileged pod is a new violation: %+v", dr.Spec.Events)
-		assert.Len(t, policyReports(t, "strict"), before, "PolicyReports are replaced, never accumulated")
+		assert.Len(t, scanReports(t, ns, "strict"), before, "PolicyReports are replaced, never accumulated")
 
 		require.NoError(t, target.Delete(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "intruder"}}, client.GracePeriodSeconds(0)))
 		waitFor(t, "the pod gone", func() (bool, error) {
@@ -230,6 +248,45 @@ func TestScan(t *testing.T) {
 		assert.True(t, slices.ContainsFunc(dr.Spec.Events, func(e reportsv1alpha1.DriftEvent) bool {
 			return e.Type == reportsv1alpha1.DriftResolvedViolation && e.Object != nil && e.Object.Name == "intruder"
 		}), "the pod's violation is resolved: %+v", dr.Spec.Events)
+	})
+
+	t.Run("two scans of one spec on one target keep their own PolicyReports", func(t *testing.T) {
+		first := scanReports(t, ns, "strict")
+		require.NotEmpty(t, first)
+		// A report of the spec under the name reports had before they were
+		// named for their scan, as an earlier provider-kspec left it.
+		legacy := &unstructured.Unstructured{}
+		legacy.SetAPIVersion(policyreport.APIVersion)
+		legacy.SetKind(policyreport.KindPolicyReport)
+		legacy.SetNamespace("team-a")
+		legacy.SetName(policyreport.Name(&kreport.Report{Specification: "strict"}))
+		legacy.SetLabels(map[string]string{policyreport.LabelManagedBy: "kspec", policyreport.LabelSpecification: "strict"})
+		require.NoError(t, target.Create(ctx, legacy))
+
+		complianceScan(t, ns, "strict-daily", "strict", scanOpts{target: "remote", mode: "monitor", interval: 24 * time.Hour})
+		scanned(t, ns, "strict-daily", "")
+		second := scanReports(t, ns, "strict-daily")
+		assert.Len(t, second, len(first), "one report per namespace, as the first scan's")
+		assert.Equal(t, versions(first), versions(scanReports(t, ns, "strict")), "the second scan left the first's reports alone")
+		for _, pr := range second {
+			assert.NotContains(t, versions(first), pr.GetKind()+"/"+pr.GetNamespace()+"/"+pr.GetName())
+		}
+
+		// The first scan again: its reports are replaced, not
+		// accumulated; the second's are untouched; the legacy one is gone.
+		cs, err := getScan(ns, "strict")
+		require.NoError(t, err)
+		bump(t, ns, "strict")
+		scanned(t, ns, "strict", cs.Status.AtProvider.Report)
+		again := scanReports(t, ns, "strict")
+		assert.Len(t, again, len(first))
+		for k := range versions(first) {
+			assert.Contains(t, versions(again), k, "the same reports, replaced")
+		}
+		assert.Equal(t, versions(second), versions(scanReports(t, ns, "strict-daily")), "a scan prunes only its own reports")
+		err = target.Get(ctx, client.ObjectKeyFromObject(legacy), legacy.DeepCopy())
+		assert.True(t, kerrors.IsNotFound(err), "the report under the earlier name is replaced: %v", err)
+		assert.Len(t, policyReports(t, client.MatchingLabels{policyreport.LabelSpecification: "strict"}), len(first)+len(second))
 	})
 
 	t.Run("a dead target does not stop the others", func(t *testing.T) {

@@ -72,6 +72,10 @@ const (
 const (
 	LabelManagedBy     = "app.kubernetes.io/managed-by"
 	LabelSpecification = "kspec.io/specification"
+	// LabelScan names the scan that wrote a report (ScanLabel), on the
+	// reports a scan writes to a cluster (provider-kspec's
+	// ComplianceScans): each scan replaces and prunes only its own.
+	LabelScan = "kspec.io/scan"
 	// AnnotationOmitted counts the results a report had no room for.
 	AnnotationOmitted = "kspec.io/omitted-results"
 )
@@ -184,16 +188,74 @@ func Build(rep *report.Report, results []report.Result) []PolicyReport {
 // two specifications never share one.
 func Name(rep *report.Report) string {
 	sum := sha256.Sum256([]byte(rep.Label()))
+	return strings.Trim("kspec-"+nameBase(rep.Specification, 40), "-") + "-" + hex.EncodeToString(sum[:4])
+}
+
+// ScanName is the name of the reports a scan writes for a specification:
+// kspec-, the specification's name and the scan's, each cut to fit, and a
+// digest of the specification's label and the scan's identity, so two
+// scans of one specification on one cluster never share a report, and a
+// scan's next reports replace its last. A DNS label (at most 63
+// characters), so a valid name of every kind and namespace.
+func ScanName(rep *report.Report, scan string) string {
+	sum := sha256.Sum256([]byte(rep.Label() + "\n" + scan))
+	_, scanName, found := strings.Cut(scan, "/")
+	if !found {
+		scanName = scan
+	}
+	parts := []string{"kspec"}
+	for _, p := range []string{strings.Trim(nameBase(rep.Specification, 20), "-"), strings.Trim(nameBase(scanName, 24), "-")} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(append(parts, hex.EncodeToString(sum[:5])), "-")
+}
+
+// ScanLabel is the value of LabelScan for a scan's identity (a
+// ComplianceScan's namespace/name): namespace.name when that is a label
+// value, else as much of it as fits and a digest of it.
+func ScanLabel(scan string) string {
+	v := strings.Replace(scan, "/", ".", 1)
+	if v != "" && len(validation.IsValidLabelValue(v)) == 0 {
+		return v
+	}
+	sum := sha256.Sum256([]byte(scan))
+	base := labelValue(v)
+	if len(base) > 52 {
+		base = strings.Trim(base[:52], "-_.")
+	}
+	if base == "" {
+		return hex.EncodeToString(sum[:5])
+	}
+	return base + "-" + hex.EncodeToString(sum[:5])
+}
+
+// ForScan names and labels reports built for rep as those of one scan
+// (ScanName, ScanLabel): what a scan writes to a cluster.
+func ForScan(prs []PolicyReport, rep *report.Report, scan string) {
+	name, label := ScanName(rep, scan), ScanLabel(scan)
+	for i := range prs {
+		prs[i].Name = name
+		if prs[i].Labels == nil {
+			prs[i].Labels = map[string]string{}
+		}
+		prs[i].Labels[LabelScan] = label
+	}
+}
+
+// nameBase is s in the characters of a DNS label, at most n of them.
+func nameBase(s string, n int) string {
 	base := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
 			return r
 		}
 		return '-'
-	}, strings.ToLower(rep.Specification))
-	if len(base) > 40 {
-		base = base[:40]
+	}, strings.ToLower(s))
+	if len(base) > n {
+		base = base[:n]
 	}
-	return strings.Trim("kspec-"+base, "-") + "-" + hex.EncodeToString(sum[:4])
+	return base
 }
 
 func result(rep *report.Report, rule *report.Rule, r report.Result, ts metav1.Timestamp) Result {

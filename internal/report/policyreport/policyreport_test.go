@@ -24,6 +24,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kspec-io/kspec/internal/report"
 	"github.com/kspec-io/kspec/internal/report/reporttest"
@@ -90,4 +91,85 @@ func TestName(t *testing.T) {
 	assert.Regexp(t, `^kspec-strict-spec-v2-[0-9a-f]{8}$`, a)
 	assert.NotEqual(t, a, Name(&report.Report{Specification: "Strict_Spec.v2", Namespace: "team-a"}), "a claim's reports are not the cluster spec's")
 	assert.LessOrEqual(t, len(Name(&report.Report{Specification: strings.Repeat("x", 300)})), 63)
+}
+
+func TestScanName(t *testing.T) {
+	spec := &report.Report{Specification: "strict"}
+	cases := map[string]struct {
+		reason string
+		a, b   string // two scans' identities
+		ra, rb *report.Report
+		same   bool
+	}{
+		"two scans of one spec": {
+			reason: "two ComplianceScans of one spec on one target keep their own reports",
+			a:      "platform/strict-hourly", b: "platform/strict-daily", ra: spec, rb: spec,
+		},
+		"same name in two namespaces": {a: "team-a/strict", b: "team-b/strict", ra: spec, rb: spec},
+		"names sharing a long prefix": {
+			reason: "names beyond what fits still differ",
+			a:      "platform/" + strings.Repeat("x", 60) + "-1", b: "platform/" + strings.Repeat("x", 60) + "-2", ra: spec, rb: spec,
+		},
+		"two specs of one scan": {
+			reason: "a scan whose specificationRef changed writes new reports (and prunes the old by its label)",
+			a:      "platform/s", b: "platform/s", ra: spec, rb: &report.Report{Specification: "moderate"},
+		},
+		"a claim and a spec": {a: "platform/s", b: "platform/s", ra: spec, rb: &report.Report{Specification: "strict", Namespace: "team-a"}},
+		"the same scan again": {
+			reason: "a scan's next reports replace its last",
+			a:      "platform/s", b: "platform/s", ra: spec, rb: &report.Report{Specification: "strict", Time: "2026-12-02T00:00:00Z"}, same: true,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a, b := ScanName(tc.ra, tc.a), ScanName(tc.rb, tc.b)
+			for _, n := range []string{a, b} {
+				assert.Empty(t, validation.IsDNS1123Label(n), n)
+			}
+			if tc.same {
+				assert.Equal(t, a, b, tc.reason)
+				return
+			}
+			assert.NotEqual(t, a, b, tc.reason)
+			if tc.a != tc.b {
+				assert.NotEqual(t, ScanLabel(tc.a), ScanLabel(tc.b), tc.reason)
+			}
+		})
+	}
+	assert.Regexp(t, `^kspec-strict-strict-hourly-[0-9a-f]{10}$`, ScanName(spec, "platform/strict-hourly"), "readable")
+	assert.NotEqual(t, Name(spec), ScanName(spec, "platform/s"), "never the name kspec check -o policyreport gives")
+}
+
+func TestScanNameBounded(t *testing.T) {
+	for name, in := range map[string]struct{ spec, scan string }{
+		"long":        {strings.Repeat("S", 253), strings.Repeat("n", 63) + "/" + strings.Repeat("x.y", 80)},
+		"odd":         {"--Spec_with.dots--", "ns/-.-"},
+		"empty":       {"", ""},
+		"no slash":    {"s", "just-a-name"},
+		"non-ascii":   {"spéc", "ns/ſcan"},
+		"only dashes": {"---", "---/---"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			n := ScanName(&report.Report{Specification: in.spec}, in.scan)
+			assert.Empty(t, validation.IsDNS1123Label(n), n)
+			assert.Empty(t, validation.IsDNS1123Subdomain(n), n)
+			l := ScanLabel(in.scan)
+			assert.Empty(t, validation.IsValidLabelValue(l), l)
+			assert.NotEmpty(t, l)
+		})
+	}
+	assert.Equal(t, "platform.strict-hourly", ScanLabel("platform/strict-hourly"), "readable when it fits")
+}
+
+func TestForScan(t *testing.T) {
+	rep := reporttest.Sample()
+	prs := Build(rep, rep.Results)
+	require.Len(t, prs, 2)
+	ForScan(prs, rep, "platform/strict")
+	for _, pr := range prs {
+		assert.Equal(t, ScanName(rep, "platform/strict"), pr.Name)
+		assert.Equal(t, "platform.strict", pr.Labels[LabelScan])
+		assert.Equal(t, "kspec", pr.Labels[LabelManagedBy], "the builder's labels stay")
+		assert.NotEmpty(t, pr.Labels[LabelSpecification])
+	}
 }
