@@ -353,8 +353,9 @@ func unmarshals(v any, t reflect.Type) bool {
 // quotes: no escapes, no spaces.
 func jsonVerbatim(s string) bool {
 	for i := range len(s) {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '+' || c == '-' || c == ':') {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '+', c == '-', c == ':':
+		default:
 			return false
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -301,6 +302,30 @@ func TestPodSecurityPrunedConversion(t *testing.T) {
 		require.NoError(t, err)
 		assert.Regexp(t, `(?m)^\s*k8s\.io/pod-security-admission v0\.35\.3$`, string(mod),
 			"k8s.io/pod-security-admission changed: check psaTemplate against its checks, then update this version")
+	})
+	t.Run("the cut-down types have corev1's names and types", func(t *testing.T) {
+		mirrors := func(t *testing.T, cut, full reflect.Type) {
+			t.Helper()
+			byName := map[string]reflect.StructField{}
+			for _, f := range reflect.VisibleFields(full) {
+				byName[f.Name] = f
+			}
+			for i := range cut.NumField() {
+				c := cut.Field(i)
+				f, ok := byName[c.Name]
+				if assert.True(t, ok, "%s.%s is not in %s", cut, c.Name, full) {
+					assert.Equal(t, f.Tag.Get("json"), c.Tag.Get("json"), c.Name)
+					if c.Type != reflect.TypeFor[[]psaContainer]() {
+						assert.Equal(t, f.Type, c.Type, c.Name)
+					}
+				}
+			}
+		}
+		pt := reflect.TypeFor[psaTemplate]()
+		mirrors(t, pt.Field(1).Type, reflect.TypeFor[corev1.PodSpec]())
+		mirrors(t, pt.Field(0).Type, reflect.TypeFor[metav1.ObjectMeta]())
+		mirrors(t, reflect.TypeFor[psaContainer](), reflect.TypeFor[corev1.Container]())
+		mirrors(t, reflect.TypeFor[psaContainer](), reflect.TypeFor[corev1.EphemeralContainer]())
 	})
 	t.Run("random templates", func(t *testing.T) {
 		f := psaFiller(1)
