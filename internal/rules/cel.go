@@ -95,12 +95,45 @@ func compileFor(planEnv func() (*cel.Env, error), expr string, want *cel.Type) (
 	if want != cel.DynType && !ast.OutputType().IsExactType(want) && !ast.OutputType().IsExactType(cel.DynType) {
 		return nil, errors.Errorf("%s yields %s, not %s", excerpt(expr), ast.OutputType(), want)
 	}
+	return plan(planEnv, ast, expr)
+}
+
+func plan(planEnv func() (*cel.Env, error), ast *cel.Ast, expr string) (cel.Program, error) {
 	ee, err := planEnv()
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot build the CEL evaluation environment")
 	}
 	p, err := ee.Program(ast, cel.EvalOptions(cel.OptOptimize))
 	return p, errors.Wrapf(err, "cannot plan %s", excerpt(expr))
+}
+
+// compileBatch is compile for a batch program: its optional-select chains
+// read by selectOrValue. An expression that cannot be rewritten is
+// planned as it is.
+func compileBatch(expr string, want *cel.Type) (cel.Program, error) {
+	e, err := env()
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot build the CEL environment")
+	}
+	checked, iss := e.Compile(expr)
+	if iss.Err() != nil {
+		return nil, errors.Errorf("cannot compile %s: %s", excerpt(expr), excerpt(iss.Err().Error()))
+	}
+	if want != cel.DynType && !checked.OutputType().IsExactType(want) && !checked.OutputType().IsExactType(cel.DynType) {
+		return nil, errors.Errorf("%s yields %s, not %s", excerpt(expr), checked.OutputType(), want)
+	}
+	be, err := batchEnv()
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot build the CEL evaluation environment")
+	}
+	opt, err := cel.NewStaticOptimizer(optionalSelects{})
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot build the optimizer")
+	}
+	if rewritten, iss := opt.Optimize(be, checked); iss.Err() == nil {
+		return plan(batchEnv, rewritten, expr)
+	}
+	return compileFor(evalEnv, expr, want)
 }
 
 // excerptLen bounds what an error quotes of an expression: a spec at the

@@ -283,7 +283,7 @@ func (g objectGen) object() map[string]any {
 // evaluated (no native values), batches of a row per element only.
 func referenceSet(t testing.TB, s Spec) *Set {
 	t.Helper()
-	set, err := compileSet(s, referenceEnv)
+	set, err := compileSet(s, referenceEnv, false)
 	require.NoError(t, err)
 	clear(set.natives)
 	for _, b := range set.batches {

@@ -144,6 +144,9 @@ type Set struct {
 	natives   []func(obj, vars map[string]any) (ref.Val, bool) // by variable, nil when none
 	batches   []*batch
 	planEnv   func() (*cel.Env, error) // plans the programs
+	// fastBatches: batch programs read optional selects by selectOrValue
+	// (Compile's sets; not the tests' reference).
+	fastBatches bool
 }
 
 // A batch evaluates the predicates of every rule over one list variable in
@@ -178,14 +181,14 @@ var families = []family{versionFamily, podSecurityFamily, networkFamily, workloa
 
 // Compile compiles a specification. Errors name the spec field at fault.
 func Compile(s Spec) (*Set, error) {
-	return compileSet(s, evalEnv)
+	return compileSet(s, evalEnv, true)
 }
 
 // compileSet is Compile, planning programs in the environment planEnv
 // returns.
-func compileSet(s Spec, planEnv func() (*cel.Env, error)) (*Set, error) {
+func compileSet(s Spec, planEnv func() (*cel.Env, error), fastBatches bool) (*Set, error) {
 	s.Spec = *s.Spec.DeepCopy() // the set must not alias its input
-	set := &Set{Name: s.Name, Namespace: s.Namespace, Mode: kspecv1alpha1.ModeMonitor, planEnv: planEnv}
+	set := &Set{Name: s.Name, Namespace: s.Namespace, Mode: kspecv1alpha1.ModeMonitor, planEnv: planEnv, fastBatches: fastBatches}
 	if e := s.Spec.Enforcement; e != nil {
 		if e.Mode != "" {
 			set.Mode = e.Mode
@@ -350,12 +353,12 @@ func (s *Set) build() error {
 		for i, r := range b.rules {
 			preds[i] = r.every.pred
 		}
-		p, err := s.compile("variables."+b.list+".map("+b.v+", ["+strings.Join(preds, ", ")+"])", cel.DynType)
+		p, err := s.compileBatch("variables."+b.list+".map("+b.v+", ["+strings.Join(preds, ", ")+"])", cel.DynType)
 		if err != nil {
 			return errors.Wrapf(err, "the %s rules", b.list)
 		}
 		b.program = p
-		if b.all, err = s.compile("variables."+b.list+".all("+b.v+", ("+strings.Join(preds, ") && (")+"))", cel.BoolType); err != nil {
+		if b.all, err = s.compileBatch("variables."+b.list+".all("+b.v+", ("+strings.Join(preds, ") && (")+"))", cel.BoolType); err != nil {
 			return errors.Wrapf(err, "the %s rules", b.list)
 		}
 		b.pass = make([]bool, len(b.rules))
@@ -384,6 +387,15 @@ func (s *Set) build() error {
 // compile is compile in the set's planning environment.
 func (s *Set) compile(expr string, want *cel.Type) (cel.Program, error) {
 	return compileFor(s.planEnv, expr, want)
+}
+
+// compileBatch compiles a batch program in the set's planning
+// environment, with selectOrValue when the set has fastBatches.
+func (s *Set) compileBatch(expr string, want *cel.Type) (cel.Program, error) {
+	if s.fastBatches {
+		return compileBatch(expr, want)
+	}
+	return s.compile(expr, want)
 }
 
 // String names the set: its name, or namespace/name for a claim.
