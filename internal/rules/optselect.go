@@ -77,9 +77,23 @@ var errNotRead = types.NewErr("kspec: an optional select that only cel-go reads"
 
 // selectOr reads the fields of path under x, d when one is absent.
 func selectOr(x, path, d ref.Val) ref.Val {
+	v, found, ok := lookup(x, path)
+	switch {
+	case !ok:
+		return errNotRead
+	case !found:
+		return d
+	}
+	return unstructuredAdapter{}.NativeToValue(v)
+}
+
+// lookup finds the fields of path under x; ok is false where it does not
+// read what cel-go reads: x is not unstructured content, or a field but
+// the last is present and not a map.
+func lookup(x, path ref.Val) (v any, found, ok bool) {
 	m, ok := x.(*unstructuredMap)
 	if !ok {
-		return errNotRead
+		return nil, false, false
 	}
 	cur, rest := m.m, string(path.(types.String))
 	for {
@@ -87,16 +101,20 @@ func selectOr(x, path, d ref.Val) ref.Val {
 		v, found := cur[f]
 		switch {
 		case !found:
-			return d
+			return nil, false, true
 		case !deeper:
-			return unstructuredAdapter{}.NativeToValue(v)
+			return v, true, true
 		}
 		if cur, ok = v.(map[string]any); !ok {
-			return errNotRead
+			return nil, false, false
 		}
 		rest = more
 	}
 }
+
+// selectHas is A.hasValue() of a chain A = x.?f1.?f2…, read as selectOr
+// reads it: @kspec_select_has(x, 'f1\x00f2…').
+const selectHas = "@kspec_select_has"
 
 // batchEnv plans batch programs: evalEnv with the selectDefaults functions.
 var batchEnv = sync.OnceValues(func() (*cel.Env, error) {
@@ -109,42 +127,93 @@ var batchEnv = sync.OnceValues(func() (*cel.Env, error) {
 		fns = append(fns, cel.Function(d.function, cel.Overload(d.function[1:], []*cel.Type{cel.DynType, cel.StringType}, cel.DynType,
 			cel.BinaryBinding(func(x, path ref.Val) ref.Val { return selectOr(x, path, d.value) }))))
 	}
+	fns = append(fns, cel.Function(selectHas, cel.Overload(selectHas[1:], []*cel.Type{cel.DynType, cel.StringType}, cel.BoolType,
+		cel.BinaryBinding(func(x, path ref.Val) ref.Val {
+			if _, found, ok := lookup(x, path); ok {
+				return types.Bool(found)
+			}
+			return errNotRead
+		}))))
 	return e.Extend(fns...)
 })
 
-// optionalSelects rewrites the chains of selectDefaults.
+// optionalSelects rewrites, in a checked AST, the optional-select chains
+// A and B (x.?f1.?f2…) of these forms, d one of selectDefaults:
+//
+//	A.orValue(d)          →  select_or_d(x, path)
+//	A.hasValue()          →  select_has(x, path)
+//	A.or(B).orValue(d)    →  select_has(xA, pathA) ? select_or_d(xA, pathA) : select_or_d(xB, pathB)
+//	A.or(B).hasValue()    →  select_has(xA, pathA) ? true : select_has(xB, pathB)
+//
+// A conditional, not || or an eager call: its condition's error is the
+// result, as A's is in A.or(B), and B is read only when A is absent.
 type optionalSelects struct{}
 
 func (optionalSelects) Optimize(ctx *cel.OptimizerContext, a *ast.AST) *ast.AST {
-	for _, e := range ast.MatchDescendants(ast.NavigateAST(a), ast.FunctionMatcher("orValue")) {
+	for _, e := range ast.MatchDescendants(ast.NavigateAST(a), func(e ast.NavigableExpr) bool {
+		return e.Kind() == ast.CallKind && (e.AsCall().FunctionName() == "orValue" || e.AsCall().FunctionName() == "hasValue")
+	}) {
 		call := e.AsCall()
-		if !call.IsMemberFunction() || len(call.Args()) != 1 {
+		if !call.IsMemberFunction() {
 			continue
 		}
-		i := slices.IndexFunc(selectDefaults, func(d selectDefault) bool {
-			return d.is(call.Args()[0])
-		})
-		if i < 0 {
-			continue
-		}
-		var fields []string
-		x := call.Target()
-		for x.Kind() == ast.CallKind && x.AsCall().FunctionName() == operators.OptSelect {
-			arg := x.AsCall().Args()[1]
-			if arg.Kind() != ast.LiteralKind {
-				break
+		// select(x, path) reads a chain with the default d, or tests it.
+		var sel func(x ast.Expr, path string) ast.Expr
+		switch {
+		case call.FunctionName() == "hasValue" && len(call.Args()) == 0:
+			sel = func(x ast.Expr, path string) ast.Expr {
+				return ctx.NewCall(selectHas, x, ctx.NewLiteral(types.String(path)))
 			}
-			f, ok := arg.AsLiteral().(types.String)
-			if !ok || f == "" || strings.Contains(string(f), fieldSep) {
-				break
+		case call.FunctionName() == "orValue" && len(call.Args()) == 1:
+			i := slices.IndexFunc(selectDefaults, func(d selectDefault) bool { return d.is(call.Args()[0]) })
+			if i < 0 {
+				continue
 			}
-			fields = append([]string{string(f)}, fields...)
-			x = x.AsCall().Args()[0]
-		}
-		if len(fields) == 0 || x.Kind() == ast.CallKind && x.AsCall().FunctionName() == operators.OptSelect {
+			sel = func(x ast.Expr, path string) ast.Expr {
+				return ctx.NewCall(selectDefaults[i].function, x, ctx.NewLiteral(types.String(path)))
+			}
+		default:
 			continue
 		}
-		ctx.UpdateExpr(e, ctx.NewCall(selectDefaults[i].function, x, ctx.NewLiteral(types.String(strings.Join(fields, fieldSep)))))
+		if x, path, ok := chain(call.Target()); ok {
+			ctx.UpdateExpr(e, sel(x, path))
+			continue
+		}
+		or := call.Target()
+		if or.Kind() != ast.CallKind || or.AsCall().FunctionName() != "or" || !or.AsCall().IsMemberFunction() || len(or.AsCall().Args()) != 1 {
+			continue
+		}
+		xa, pa, okA := chain(or.AsCall().Target())
+		xb, pb, okB := chain(or.AsCall().Args()[0])
+		if !okA || !okB {
+			continue
+		}
+		then := ctx.NewLiteral(types.True)
+		if call.FunctionName() == "orValue" {
+			then = sel(ctx.CopyASTAndMetadata(ctx.NewAST(xa)), pa)
+		}
+		has := ctx.NewCall(selectHas, xa, ctx.NewLiteral(types.String(pa)))
+		ctx.UpdateExpr(e, ctx.NewCall(operators.Conditional, has, then, sel(xb, pb)))
 	}
 	return a
+}
+
+// chain reads an optional-select chain x.?f1.?f2…: x and the fields,
+// joined by fieldSep.
+func chain(e ast.Expr) (ast.Expr, string, bool) {
+	var fields []string
+	x := e
+	for x.Kind() == ast.CallKind && x.AsCall().FunctionName() == operators.OptSelect {
+		arg := x.AsCall().Args()[1]
+		if arg.Kind() != ast.LiteralKind {
+			return nil, "", false
+		}
+		f, ok := arg.AsLiteral().(types.String)
+		if !ok || f == "" || strings.Contains(string(f), fieldSep) {
+			return nil, "", false
+		}
+		fields = append([]string{string(f)}, fields...)
+		x = x.AsCall().Args()[0]
+	}
+	return x, strings.Join(fields, fieldSep), len(fields) > 0
 }
