@@ -229,6 +229,9 @@ func auditValue(failures []Result) string {
 // denied when any denies, with every deny message; every warning and audit
 // annotation. Results, Failures and Errors are concatenated in order.
 func Merge(ds ...Decision) Decision {
+	if len(ds) == 1 {
+		return mergeOne(ds[0])
+	}
 	out := Decision{Spec: "", Allowed: true, Active: true}
 	var specs, msgs []string
 	for _, d := range ds {
@@ -254,5 +257,37 @@ func Merge(ds ...Decision) Decision {
 	}
 	out.Spec = strings.Join(specs, ", ")
 	out.Message = strings.Join(msgs, "\n")
+	return out
+}
+
+// mergeOne is Merge of one decision, without copying it: the usual case of
+// a webhook with one spec. The decision's slices and annotations are
+// shared, clipped so that appending to the merged decision never writes
+// into the original; what Merge would normalize (an allowed decision's
+// message, repeated actions, empty collections as nil) is normalized the
+// same way.
+func mergeOne(d Decision) Decision {
+	out := Decision{Spec: d.Spec, Allowed: d.Allowed, Active: d.Active}
+	share := func(rs []Result) []Result {
+		if len(rs) == 0 {
+			return nil
+		}
+		return slices.Clip(rs)
+	}
+	out.Results, out.Failures, out.Errors = share(d.Results), share(d.Failures), share(d.Errors)
+	if len(d.Warnings) > 0 {
+		out.Warnings = slices.Clip(d.Warnings)
+	}
+	for _, a := range d.Actions {
+		if !slices.Contains(out.Actions, a) {
+			out.Actions = append(out.Actions, a)
+		}
+	}
+	if len(d.AuditAnnotations) > 0 {
+		out.AuditAnnotations = d.AuditAnnotations
+	}
+	if !d.Allowed {
+		out.Message = d.Message
+	}
 	return out
 }

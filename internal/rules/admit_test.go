@@ -205,6 +205,25 @@ func TestMerge(t *testing.T) {
 	assert.True(t, Merge().Allowed, "no spec, nothing to deny")
 }
 
+// TestMergeOne: merging one decision, which shares it rather than copying,
+// gives what the general merge gives, for every mode and outcome.
+func TestMergeOne(t *testing.T) {
+	for _, mode := range []kspecv1alpha1.Mode{kspecv1alpha1.ModeEnforce, kspecv1alpha1.ModeAudit, kspecv1alpha1.ModeMonitor} {
+		set := mustCompile(t, Spec{Name: "a", Spec: admitSpec(mode)})
+		good := pod("ghcr.io/acme/app")
+		good["spec"].(map[string]any)["securityContext"] = map[string]any{"runAsNonRoot": true}
+		for _, obj := range []map[string]any{pod("nginx"), good} {
+			for _, op := range []admissionv1.Operation{admissionv1.Create, admissionv1.Delete} {
+				d, err := set.Admit(context.Background(), Request{Operation: op, Namespace: "team", Object: obj}, atTime(friday))
+				require.NoError(t, err)
+				general := Merge(d, Decision{Allowed: true, Active: true})
+				general.Spec = d.Spec // the empty second spec adds ", "
+				assert.Equal(t, general, Merge(d), "%s %s", mode, op)
+			}
+		}
+	}
+}
+
 // TestAdmitConcurrent shares one set between goroutines, as a webhook does;
 // run with -race.
 func TestAdmitConcurrent(t *testing.T) {
