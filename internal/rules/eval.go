@@ -94,9 +94,11 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 		}
 	}
 
-	vars := map[string]any{}
-	act, _ := interpreter.NewActivation(map[string]any{"object": obj, "variables": vars})
-	if podKind(apiVersion, kind) {
+	e := &evaluation{pods: podKind(apiVersion, kind), obj: obj, in: in}
+	e.vars = objectActivation{object: obj, variables: make(map[string]any, len(s.Variables))}
+	e.act = &e.vars
+	act, vars := e.act, e.vars.variables
+	if e.pods {
 		for i, v := range s.Variables {
 			if native := s.natives[i]; native != nil {
 				if val, ok := native(obj, vars); ok {
@@ -111,7 +113,6 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 			vars[v.Name] = val
 		}
 	}
-	e := &evaluation{act: act, pods: podKind(apiVersion, kind), obj: obj, in: in}
 	for i, r := range rs {
 		results[i].Status, results[i].Message, results[i].Exemption = s.evaluate(r, e, in.Now)
 	}
@@ -121,6 +122,8 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 // An evaluation is the state of evaluating one object.
 type evaluation struct {
 	act interpreter.Activation
+	// vars is what act points to, kept here to save an allocation.
+	vars objectActivation
 	// obj and in are what native rules read.
 	obj map[string]any
 	in  Input
@@ -289,3 +292,22 @@ func stringMap(v any) map[string]string {
 	}
 	return out
 }
+
+// An objectActivation holds the two names every program reads, object and
+// variables: what interpreter.NewActivation over a map of the two gives,
+// without the map.
+type objectActivation struct {
+	object, variables map[string]any
+}
+
+func (a *objectActivation) ResolveName(name string) (any, bool) {
+	switch name {
+	case "object":
+		return a.object, true
+	case "variables":
+		return a.variables, true
+	}
+	return nil, false
+}
+
+func (a *objectActivation) Parent() interpreter.Activation { return nil }
