@@ -64,3 +64,22 @@ func TestNew(t *testing.T) {
 func pod(name string) rules.ObjectRef {
 	return rules.ObjectRef{APIVersion: "v1", Kind: "Pod", Namespace: "team-a", Name: name}
 }
+
+// TestTallies: counts every result, keeps the first notable ones of each
+// rule up to the bound and counts the rest, and lists rules as first seen.
+func TestTallies(t *testing.T) {
+	ts := NewTallies(2)
+	for _, r := range []Result{
+		{Rule: "b", Status: rules.Pass}, {Rule: "a", Status: rules.Fail}, {Rule: "b", Status: rules.Skip},
+		{Rule: "a", Status: rules.Warn}, {Rule: "a", Status: rules.Error}, {Rule: "a", Status: rules.Fail},
+	} {
+		ts.Add(r)
+	}
+	assert.Equal(t, []string{"b", "a"}, ts.Order)
+	assert.Empty(t, ts.ByRule["b"].Notable, "passes and skips are counted, not kept")
+	assert.Equal(t, Summary{Pass: 1, Skip: 1}, ts.ByRule["b"].Summary)
+	a := ts.ByRule["a"]
+	assert.Equal(t, []rules.Status{rules.Fail, rules.Warn}, []rules.Status{a.Notable[0].Status, a.Notable[1].Status})
+	assert.Equal(t, 2, a.More)
+	assert.Equal(t, Summary{Fail: 2, Warn: 1, Error: 1}, a.Summary)
+}

@@ -41,3 +41,44 @@ func WriteAll(s Stream, rep *Report) error {
 	}
 	return s.End(rep)
 }
+
+// A Tally is what one rule's results in a stream come to: their counts,
+// and the first notable ones (Result.Notable) up to a bound; More counts
+// the notable results beyond it.
+type Tally struct {
+	Summary Summary
+	Notable []Result
+	More    int
+}
+
+// Tallies are a stream's results tallied by rule, for writers that need
+// every result before they write (a summary first, a finding per rule).
+type Tallies struct {
+	// Max bounds each rule's Notable results.
+	Max    int
+	ByRule map[string]*Tally
+	// Order are the rule ids in the order first seen.
+	Order []string
+}
+
+// NewTallies returns tallies keeping at most max notable results a rule.
+func NewTallies(max int) Tallies { return Tallies{Max: max, ByRule: map[string]*Tally{}} }
+
+// Add tallies r.
+func (ts *Tallies) Add(r Result) {
+	t := ts.ByRule[r.Rule]
+	if t == nil {
+		t = &Tally{}
+		ts.ByRule[r.Rule] = t
+		ts.Order = append(ts.Order, r.Rule)
+	}
+	t.Summary.Count(r.Status)
+	if !r.Notable() {
+		return
+	}
+	if len(t.Notable) < ts.Max {
+		t.Notable = append(t.Notable, r)
+	} else {
+		t.More++
+	}
+}

@@ -38,22 +38,16 @@ const MaxFindings = 50
 // notable results, and writes at End: what it holds is bounded by the
 // rules, not the results.
 type Stream struct {
-	w     *bufio.Writer
-	rules map[string]*tally
-	// order are the rule ids of results with no rule in the report, in
-	// the order first seen.
-	order []string
-}
-
-// A tally is what a rule's results come to.
-type tally struct {
-	sum      report.Summary
-	findings []report.Result
-	more     int
+	w *bufio.Writer
+	// tallies are the results by rule; rules with no entry in the
+	// report are written in the order first seen.
+	tallies report.Tallies
 }
 
 // New returns a stream writing to w.
-func New(w io.Writer) *Stream { return &Stream{w: bufio.NewWriter(w), rules: map[string]*tally{}} }
+func New(w io.Writer) *Stream {
+	return &Stream{w: bufio.NewWriter(w), tallies: report.NewTallies(MaxFindings)}
+}
 
 // Write writes a whole report as Markdown.
 func Write(w io.Writer, rep *report.Report) error { return report.WriteAll(New(w), rep) }
@@ -64,21 +58,7 @@ func (s *Stream) Begin(*report.Report) error { return nil }
 // Results counts results and keeps the first notable ones of each rule.
 func (s *Stream) Results(rs []report.Result) error {
 	for _, r := range rs {
-		t := s.rules[r.Rule]
-		if t == nil {
-			t = &tally{}
-			s.rules[r.Rule] = t
-			s.order = append(s.order, r.Rule)
-		}
-		t.sum.Count(r.Status)
-		if !r.Notable() {
-			continue
-		}
-		if len(t.findings) < MaxFindings {
-			t.findings = append(t.findings, r)
-		} else {
-			t.more++
-		}
+		s.tallies.Add(r)
 	}
 	return nil
 }
@@ -100,7 +80,7 @@ func (s *Stream) End(rep *report.Report) error {
 	failing := map[string]int{}
 	var failingRules int
 	for _, r := range rules {
-		if t := s.rules[r.ID]; t != nil && t.sum.Failed() {
+		if t := s.tallies.ByRule[r.ID]; t != nil && t.Summary.Failed() {
 			failingRules++
 			failing[r.Severity]++
 		}
@@ -136,13 +116,13 @@ func (s *Stream) End(rep *report.Report) error {
 	_, _ = fmt.Fprintf(w, "## Findings\n\n")
 	var any bool
 	for _, r := range rules {
-		t := s.rules[r.ID]
-		if t == nil || len(t.findings) == 0 {
+		t := s.tallies.ByRule[r.ID]
+		if t == nil || len(t.Notable) == 0 {
 			continue
 		}
 		any = true
 		_, _ = fmt.Fprintf(w, "### %s: %s\n\n", esc(r.ID), esc(r.Title))
-		_, _ = fmt.Fprintf(w, "Severity: **%s** · %d pass, %d fail, %d warn, %d skip, %d error\n\n", esc(r.Severity), t.sum.Pass, t.sum.Fail, t.sum.Warn, t.sum.Skip, t.sum.Error)
+		_, _ = fmt.Fprintf(w, "Severity: **%s** · %d pass, %d fail, %d warn, %d skip, %d error\n\n", esc(r.Severity), t.Summary.Pass, t.Summary.Fail, t.Summary.Warn, t.Summary.Skip, t.Summary.Error)
 		if len(r.Mappings) > 0 {
 			cs := make([]string, len(r.Mappings))
 			for i, c := range r.Mappings {
@@ -154,15 +134,15 @@ func (s *Stream) End(rep *report.Report) error {
 			_, _ = fmt.Fprintf(w, "Remediation: %s\n\n", esc(r.Remediation))
 		}
 		_, _ = fmt.Fprintf(w, "| Status | Object | Location | Message |\n|---|---|---|---|\n")
-		for _, f := range t.findings {
+		for _, f := range t.Notable {
 			at := ""
 			if f.Location != nil {
 				at = fmt.Sprintf("%s:%d", f.Source, f.Line)
 			}
 			_, _ = fmt.Fprintf(w, "| %s | %s | %s | %s |\n", f.Status, esc(f.Subject()), esc(at), esc(f.Message))
 		}
-		if t.more > 0 {
-			_, _ = fmt.Fprintf(w, "\nand %d more.\n", t.more)
+		if t.More > 0 {
+			_, _ = fmt.Fprintf(w, "\nand %d more.\n", t.More)
 		}
 		_, _ = fmt.Fprintln(w)
 	}
@@ -170,7 +150,7 @@ func (s *Stream) End(rep *report.Report) error {
 		_, _ = fmt.Fprintf(w, "No failures, warnings or errors.\n\n")
 	}
 
-	writeCoverage(w, rules, s.rules)
+	writeCoverage(w, rules, s.tallies.ByRule)
 
 	if len(rep.InputErrors) > 0 {
 		_, _ = fmt.Fprintf(w, "## Input errors\n\n| Location | Document | Message |\n|---|---|---|\n")
@@ -193,7 +173,7 @@ func (s *Stream) End(rep *report.Report) error {
 func (s *Stream) ruleList(rep *report.Report) []report.Rule {
 	out := slices.Clone(rep.Rules)
 	idx := rep.RuleIndex()
-	for _, id := range s.order {
+	for _, id := range s.tallies.Order {
 		if idx[id] == nil {
 			out = append(out, report.Rule{ID: id})
 		}
@@ -205,7 +185,7 @@ func (s *Stream) ruleList(rep *report.Report) []report.Rule {
 // give evidence for it and what they came to: Not satisfied when one of
 // them fails or could not be evaluated, Satisfied when they were
 // evaluated and pass, Not assessed when none was evaluated.
-func writeCoverage(w io.Writer, rules []report.Rule, tallies map[string]*tally) {
+func writeCoverage(w io.Writer, rules []report.Rule, tallies map[string]*report.Tally) {
 	type row struct {
 		c     report.Control
 		rules []string
@@ -224,7 +204,7 @@ func writeCoverage(w io.Writer, rules []report.Rule, tallies map[string]*tally) 
 			}
 			rw.rules = append(rw.rules, r.ID)
 			if t := tallies[r.ID]; t != nil {
-				rw.sum.Add(t.sum)
+				rw.sum.Add(t.Summary)
 			}
 		}
 	}

@@ -60,21 +60,14 @@ const MaxObjectObservations = 100
 // A Stream keeps, per rule, its counts and its first failing objects, and
 // a digest of every result, and writes the document at End.
 type Stream struct {
-	w      io.Writer
-	digest hash.Hash
-	rules  map[string]*tally
-	order  []string
-}
-
-type tally struct {
-	sum     report.Summary
-	objects []report.Result
-	more    int
+	w       io.Writer
+	digest  hash.Hash
+	tallies report.Tallies
 }
 
 // New returns a stream writing to w.
 func New(w io.Writer) *Stream {
-	return &Stream{w: w, digest: sha256.New(), rules: map[string]*tally{}}
+	return &Stream{w: w, digest: sha256.New(), tallies: report.NewTallies(MaxObjectObservations)}
 }
 
 // Write writes a whole report as OSCAL assessment results.
@@ -91,21 +84,7 @@ func (s *Stream) Results(rs []report.Result) error {
 			return err
 		}
 		_, _ = s.digest.Write(b)
-		t := s.rules[r.Rule]
-		if t == nil {
-			t = &tally{}
-			s.rules[r.Rule] = t
-			s.order = append(s.order, r.Rule)
-		}
-		t.sum.Count(r.Status)
-		if !r.Notable() {
-			continue
-		}
-		if len(t.objects) < MaxObjectObservations {
-			t.objects = append(t.objects, r)
-		} else {
-			t.more++
-		}
+		s.tallies.Add(r)
 	}
 	return nil
 }
@@ -150,7 +129,7 @@ func (s *Stream) build(rep *report.Report) (*oscaltypes.AssessmentResults, error
 
 	ruleList := slices.Clone(rep.Rules)
 	idx := rep.RuleIndex()
-	for _, r := range s.order {
+	for _, r := range s.tallies.Order {
 		if idx[r] == nil {
 			ruleList = append(ruleList, report.Rule{ID: r})
 		}
@@ -160,16 +139,16 @@ func (s *Stream) build(rep *report.Report) (*oscaltypes.AssessmentResults, error
 	var observations []oscaltypes.Observation
 	ruleObs := map[string][]string{}
 	for _, r := range ruleList {
-		t := s.rules[r.ID]
+		t := s.tallies.ByRule[r.ID]
 		if t == nil {
 			continue
 		}
 		oid := id("observation", r.ID)
 		ruleObs[r.ID] = append(ruleObs[r.ID], oid)
-		sm := t.sum
+		sm := t.Summary
 		desc := fmt.Sprintf("kspec evaluated rule %s on the objects it governs: %d pass, %d fail, %d warn, %d skip, %d error.", r.ID, sm.Pass, sm.Fail, sm.Warn, sm.Skip, sm.Error)
-		if t.more > 0 {
-			desc += fmt.Sprintf(" The first %d failing objects are observed individually; %d more are counted only.", len(t.objects), t.more)
+		if t.More > 0 {
+			desc += fmt.Sprintf(" The first %d failing objects are observed individually; %d more are counted only.", len(t.Notable), t.More)
 		}
 		observations = append(observations, oscaltypes.Observation{
 			UUID: oid, Title: line(fmt.Sprintf("%s: %s", r.ID, orElse(r.Title, r.ID))), Description: desc,
@@ -181,7 +160,7 @@ func (s *Stream) build(rep *report.Report) (*oscaltypes.AssessmentResults, error
 			),
 			Remarks: r.Remediation,
 		})
-		for i, f := range t.objects {
+		for i, f := range t.Notable {
 			foid := id("observation", r.ID, fmt.Sprint(i))
 			ruleObs[r.ID] = append(ruleObs[r.ID], foid)
 			ev := fmt.Sprintf("%s: %s", f.Subject(), f.Message)
@@ -234,8 +213,8 @@ func (s *Stream) build(rep *report.Report) (*oscaltypes.AssessmentResults, error
 		var sum report.Summary
 		var related []oscaltypes.RelatedObservation
 		for _, r := range c.rules {
-			if t := s.rules[r]; t != nil {
-				sum.Add(t.sum)
+			if t := s.tallies.ByRule[r]; t != nil {
+				sum.Add(t.Summary)
 			}
 			for _, o := range ruleObs[r] {
 				related = append(related, oscaltypes.RelatedObservation{ObservationUuid: o})
