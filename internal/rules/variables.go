@@ -156,7 +156,7 @@ func normalizedImage(i string) (string, bool) {
 		}
 		return "docker.io/library/" + i, true
 	}
-	host := lowerASCII(first)
+	host := strings.ToLower(first) // CEL's lowerAscii: first is ASCII
 	for _, h := range dockerHub {
 		if host == h {
 			if strings.Count(i, "/") > 1 {
@@ -166,15 +166,4 @@ func normalizedImage(i string) (string, bool) {
 		}
 	}
 	return host + i[slash:], true
-}
-
-// lowerASCII is CEL's lowerAscii.
-func lowerASCII(s string) string {
-	b := []byte(s)
-	for k, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[k] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
