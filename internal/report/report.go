@@ -102,7 +102,7 @@ type Result struct {
 func NewResult(r rules.Result, loc *Location) Result {
 	return Result{
 		Rule: r.Rule.ID, Title: r.Rule.Title, Severity: string(r.Rule.Severity), Controls: r.Rule.Controls,
-		Status: r.Status, Object: r.Object, Location: loc, Message: r.Message, Exemption: r.Exemption,
+		Status: r.Status, Object: *r.Object, Location: loc, Message: r.Message, Exemption: r.Exemption,
 	}
 }
 

@@ -56,7 +56,7 @@ func TestNew(t *testing.T) {
 	assert.NotNil(t, rep.Warnings)
 
 	r := set.ObjectRules()[0]
-	got := NewResult(rules.Result{Rule: r, Object: pod("a"), Status: rules.Warn, Message: "m"}, nil)
+	got := NewResult(rules.Result{Rule: r, Object: new(pod("a")), Status: rules.Warn, Message: "m"}, nil)
 	want := Result{Rule: r.ID, Title: r.Title, Severity: string(r.Severity), Controls: r.Controls, Status: rules.Warn, Object: pod("a"), Message: "m"}
 	assert.Empty(t, cmp.Diff(want, got))
 }

@@ -108,8 +108,9 @@ func plan(planEnv func() (*cel.Env, error), ast *cel.Ast, expr string) (cel.Prog
 }
 
 // compileBatch is compile for a batch program: its optional-select chains
-// read by selectOrValue. An expression that cannot be rewritten is
-// planned as it is.
+// read by selectOrValue, the image expressions kspec writes matched in Go
+// (nativeMatches). An expression that cannot be rewritten is planned as it
+// is.
 func compileBatch(expr string, want *cel.Type) (cel.Program, error) {
 	e, err := env()
 	if err != nil {
@@ -126,7 +127,7 @@ func compileBatch(expr string, want *cel.Type) (cel.Program, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot build the CEL evaluation environment")
 	}
-	opt, err := cel.NewStaticOptimizer(optionalSelects{})
+	opt, err := newBatchOptimizer()
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot build the optimizer")
 	}
@@ -134,6 +135,12 @@ func compileBatch(expr string, want *cel.Type) (cel.Program, error) {
 		return plan(batchEnv, rewritten, expr)
 	}
 	return compileFor(evalEnv, expr, want)
+}
+
+// newBatchOptimizer rewrites batch programs: optionalSelects, then
+// nativeMatches.
+func newBatchOptimizer() (*cel.StaticOptimizer, error) {
+	return cel.NewStaticOptimizer(optionalSelects{}, nativeMatches{})
 }
 
 // excerptLen bounds what an error quotes of an expression: a spec at the

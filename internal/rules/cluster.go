@@ -80,7 +80,7 @@ func (s *Set) EvaluateCluster(c *Cluster) []Result {
 			if o := f.Object; o.Kind == "Namespace" && !s.Scope.Contains(o.Name, labels[o.Name]) {
 				continue
 			}
-			out = append(out, Result{Rule: r, Object: f.Object, Status: f.Status, Message: f.Message})
+			out = append(out, Result{Rule: r, Object: &f.Object, Status: f.Status, Message: f.Message})
 		}
 	}
 	return out

@@ -63,7 +63,7 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 	meta, _ := obj["metadata"].(map[string]any)
 	name, _ := meta["name"].(string)
 	ns, _ := meta["namespace"].(string)
-	ref := ObjectRef{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name}
+	ref := &ObjectRef{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name}
 	results := make([]Result, len(rs))
 	for i, r := range rs {
 		results[i] = Result{Rule: r, Object: ref}

@@ -79,13 +79,13 @@ func normalizeImage(img string) string {
 var patternSyntax = regexp.MustCompile(`^(?:\*\.)?` + refDomain + `(?::[0-9]+)?` + refPath + `$`)
 
 // registryPattern turns a registry pattern (host[:port][/path], the host
-// possibly *.domain) into RE2 alternatives matching the host and path of a
+// possibly *.domain) into the alternatives matching the host and path of a
 // normalized image. The pattern is normalized as images are: its host
 // compares without case and Docker Hub's hosts are docker.io. On Docker
 // Hub a one-segment path names both an official image and a namespace, so
 // docker.io/busybox matches docker.io/library/busybox and
 // docker.io/busybox/app.
-func registryPattern(p string) ([]string, error) {
+func registryPattern(p string) ([]registryAlt, error) {
 	host, path, hasPath := strings.Cut(p, "/")
 	host = strings.ToLower(host)
 	hostname, port, hasPort := strings.Cut(host, ":")
@@ -102,33 +102,50 @@ func registryPattern(p string) ([]string, error) {
 		}
 		return nil, errors.Errorf("registry %q: want host[:port][/path]", p)
 	}
-	var re string
+	a := registryAlt{host: hostname, port: port, path: path}
 	if domain, ok := strings.CutPrefix(hostname, "*."); ok {
-		re = `(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+` + regexp.QuoteMeta(domain)
-	} else {
-		if !hasPort && slices.Contains(dockerHub, hostname) {
-			hostname = dockerHub[0]
-		}
-		re = regexp.QuoteMeta(hostname)
+		a.host, a.wildcard = domain, true
+	} else if !hasPort && slices.Contains(dockerHub, hostname) {
+		a.host = dockerHub[0]
 	}
-	if hasPort {
-		re += ":" + port
-	}
-	if !hasPath {
-		return []string{re + "/" + refComponent + refPath}, nil
-	}
-	alts := []string{re + "/" + regexp.QuoteMeta(path) + refPath}
-	if hostname == dockerHub[0] && !hasPort && !strings.Contains(path, "/") && path != "library" {
-		alts = append(alts, re+"/library/"+regexp.QuoteMeta(path)+refPath)
+	alts := []registryAlt{a}
+	if a.host == dockerHub[0] && !a.wildcard && !hasPort && hasPath && !strings.Contains(path, "/") && path != "library" {
+		a.path = "library/" + path
+		alts = append(alts, a)
 	}
 	return alts, nil
 }
 
+// A registryAlt is one alternative of a registry pattern: images of a
+// host, or of any subdomain of a domain, with a port or none, under a path
+// or anywhere on it.
+type registryAlt struct {
+	host     string // the hostname; the domain of a wildcard
+	wildcard bool
+	port     string // "": none
+	path     string // "": any path
+}
+
+// regexp is the alternative as RE2, to be followed by refEnd.
+func (a registryAlt) regexp() string {
+	re := regexp.QuoteMeta(a.host)
+	if a.wildcard {
+		re = `(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+` + re
+	}
+	if a.port != "" {
+		re += ":" + a.port
+	}
+	if a.path == "" {
+		return re + "/" + refComponent + refPath
+	}
+	return re + "/" + regexp.QuoteMeta(a.path) + refPath
+}
+
 // registryPatterns is one RE2 matching a normalized image, with a valid
 // name, of any of the patterns: a constant, so CEL compiles it once, at
-// plan time.
+// plan time. Batch programs match it in Go (matchRegistries).
 func registryPatterns(ps []string) (string, error) {
-	var alts []string
+	var alts []registryAlt
 	for _, p := range ps {
 		a, err := registryPattern(p)
 		if err != nil {
@@ -136,7 +153,13 @@ func registryPatterns(ps []string) (string, error) {
 		}
 		alts = append(alts, a...)
 	}
-	return "^(?:" + strings.Join(alts, "|") + ")" + refEnd, nil
+	res := make([]string, len(alts))
+	for k, a := range alts {
+		res[k] = a.regexp()
+	}
+	re := "^(?:" + strings.Join(res, "|") + ")" + refEnd
+	registerMatcher(re, func(s string) bool { return matchRegistries(alts, s) })
+	return re, nil
 }
 
 // imagesMessage is CEL naming the images each filter (a predicate over i)
@@ -197,7 +220,7 @@ func imageRules(im *kspecv1alpha1.ImageRules) ([]*Rule, error) {
 		})
 	}
 	if im.RequireDigests {
-		const digest = "c.?image.orValue('').matches('@sha256:[a-f0-9]{64}$')"
+		const digest = "c.?image.orValue('').matches('" + digestPattern + "')"
 		out = append(out, &Rule{
 			ID:                CategoryWorkloads + "/require-digests",
 			Title:             "Images are pinned by digest",

@@ -25,6 +25,7 @@ import (
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/decls"
 	"github.com/google/cel-go/common/operators"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
@@ -116,7 +117,8 @@ func lookup(x, path ref.Val) (v any, found, ok bool) {
 // reads it: @kspec_select_has(x, 'f1\x00f2…').
 const selectHas = "@kspec_select_has"
 
-// batchEnv plans batch programs: evalEnv with the selectDefaults functions.
+// batchEnv plans batch programs: evalEnv with the selectDefaults
+// functions and matchNative.
 var batchEnv = sync.OnceValues(func() (*cel.Env, error) {
 	e, err := evalEnv()
 	if err != nil {
@@ -125,7 +127,7 @@ var batchEnv = sync.OnceValues(func() (*cel.Env, error) {
 	var fns []cel.EnvOption
 	for _, d := range selectDefaults {
 		fns = append(fns, cel.Function(d.function, cel.Overload(d.function[1:], []*cel.Type{cel.DynType, cel.StringType}, cel.DynType,
-			cel.BinaryBinding(func(x, path ref.Val) ref.Val { return selectOr(x, path, d.value) }))))
+			cel.BinaryBinding(func(x, path ref.Val) ref.Val { return selectOr(x, path, d.value) })), unguarded))
 	}
 	fns = append(fns, cel.Function(selectHas, cel.Overload(selectHas[1:], []*cel.Type{cel.DynType, cel.StringType}, cel.BoolType,
 		cel.BinaryBinding(func(x, path ref.Val) ref.Val {
@@ -133,9 +135,16 @@ var batchEnv = sync.OnceValues(func() (*cel.Env, error) {
 				return types.Bool(found)
 			}
 			return errNotRead
-		}))))
+		})), unguarded))
+	fns = append(fns, cel.Function(matchNative, cel.Overload(matchNative[1:], []*cel.Type{cel.DynType, cel.IntType}, cel.BoolType,
+		cel.BinaryBinding(matchNativeBinding)), unguarded))
 	return e.Extend(fns...)
 })
+
+// unguarded: calls skip cel-go's check of their arguments' types. The
+// optimizers make every call, the second argument a literal of its type;
+// the bindings check the first.
+var unguarded = decls.DisableTypeGuards(true)
 
 // optionalSelects rewrites, in a checked AST, the optional-select chains
 // A and B (x.?f1.?f2…) of these forms, d one of selectDefaults:

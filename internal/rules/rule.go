@@ -239,8 +239,9 @@ func (o ObjectRef) String() string {
 // A Result is the verdict of one rule on one object (or, for a
 // cluster-level rule, on the cluster).
 type Result struct {
-	Rule    *Rule
-	Object  ObjectRef
+	Rule *Rule
+	// Object is never nil; the results of one object share it, read-only.
+	Object  *ObjectRef
 	Status  Status
 	Message string
 	// Exemption names the exemption that skipped the rule.
