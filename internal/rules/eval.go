@@ -18,6 +18,7 @@ package rules
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/cel-go/cel"
@@ -94,9 +95,8 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 		}
 	}
 
-	e := &evaluation{pods: podKind(apiVersion, kind), obj: obj, in: in}
-	e.vars = objectActivation{object: obj, variables: make(map[string]any, len(s.Variables))}
-	e.act = &e.vars
+	e := newEvaluation(obj, in, podKind(apiVersion, kind))
+	defer e.release()
 	act, vars := e.act, e.vars.variables
 	if e.pods {
 		for i, v := range s.Variables {
@@ -131,7 +131,7 @@ type evaluation struct {
 	pods bool
 	// exempt caches whether each exemption matches the object, by
 	// Exemption.index: 0 not known yet, then exemptHit or exemptMiss.
-	// Made on first use.
+	// Made (zeroed) on first use.
 	exempt []int8
 	// batches caches each batch's verdicts, by batch.index, then rule
 	// index; decided says which are known (a nil verdict: the batch could
@@ -145,11 +145,44 @@ const (
 	exemptMiss int8 = 2
 )
 
+// evaluations are reused: nothing an evaluation holds outlives Evaluate.
+var evaluations = sync.Pool{New: func() any {
+	e := &evaluation{vars: objectActivation{variables: map[string]any{}}}
+	e.act = &e.vars
+	return e
+}}
+
+// newEvaluation is an evaluation of obj, for Evaluate to release.
+func newEvaluation(obj map[string]any, in Input, pods bool) *evaluation {
+	e := evaluations.Get().(*evaluation)
+	e.obj, e.vars.object, e.in, e.pods = obj, obj, in, pods
+	return e
+}
+
+// release forgets the object and returns the evaluation to the pool.
+func (e *evaluation) release() {
+	clear(e.vars.variables)
+	clear(e.batches)
+	e.obj, e.vars.object, e.in = nil, nil, Input{}
+	e.exempt, e.batches, e.decided = e.exempt[:0], e.batches[:0], e.decided[:0]
+	evaluations.Put(e)
+}
+
+// zeroed is s with n zero elements, reusing its array when it can.
+func zeroed[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
 // passes evaluates a rule's expression, through its batch when it has one.
 func (s *Set) passes(r *Rule, e *evaluation) (bool, error) {
 	if b := r.batchOf; b != nil && e.pods {
-		if e.decided == nil {
-			e.batches, e.decided = make([][]bool, len(s.batches)), make([]bool, len(s.batches))
+		if len(e.decided) == 0 {
+			e.batches, e.decided = zeroed(e.batches, len(s.batches)), zeroed(e.decided, len(s.batches))
 		}
 		if !e.decided[b.index] {
 			e.batches[b.index], e.decided[b.index] = b.evaluate(e.act), true
@@ -214,8 +247,8 @@ func (s *Set) evaluate(r *Rule, ev *evaluation, now time.Time) (Status, string, 
 		if !e.Live(now) {
 			continue
 		}
-		if ev.exempt == nil {
-			ev.exempt = make([]int8, len(s.Exemptions))
+		if len(ev.exempt) == 0 {
+			ev.exempt = zeroed(ev.exempt, len(s.Exemptions))
 		}
 		if ev.exempt[e.index] == 0 {
 			hit, err := evalBool(e.program, act)
