@@ -258,10 +258,13 @@ func validHostPort(s string) bool {
 }
 
 // validDomain matches refDomain: labels joined by dots.
-func validDomain(s string) bool {
+func validDomain(s string) bool { return joined(s, ".", validLabel) }
+
+// joined reports whether s is one or more parts, each valid, joined by sep.
+func joined(s, sep string, valid func(string) bool) bool {
 	for {
-		label, rest, more := strings.Cut(s, ".")
-		if !validLabel(label) {
+		part, rest, more := strings.Cut(s, sep)
+		if !valid(part) {
 			return false
 		}
 		if !more {
@@ -285,18 +288,7 @@ func validLabel(s string) bool {
 }
 
 // validPath matches refComponent refPath: components joined by slashes.
-func validPath(s string) bool {
-	for {
-		c, rest, more := strings.Cut(s, "/")
-		if !validComponent(c) {
-			return false
-		}
-		if !more {
-			return true
-		}
-		s = rest
-	}
-}
+func validPath(s string) bool { return joined(s, "/", validComponent) }
 
 // validComponent matches refComponent: runs of [a-z0-9] joined by one
 // dot, one or two underscores, or dashes.

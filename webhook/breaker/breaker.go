@@ -85,8 +85,36 @@ type Breaker struct {
 	state    State
 	openedAt time.Time
 	probing  bool
-	window   []outcome // oldest first, at most MaxRequests
+	window   ring // the outcomes that count
 }
+
+// A ring holds the latest outcomes, oldest first, and counts the failed
+// ones: a request records its outcome in constant time.
+type ring struct {
+	buf     []outcome // made with the first outcome, MaxRequests long
+	head, n int       // the oldest outcome, and how many there are
+	failed  int
+}
+
+func (r *ring) oldest() outcome { return r.buf[r.head] }
+
+func (r *ring) pop() {
+	if r.buf[r.head].failed {
+		r.failed--
+	}
+	r.head = (r.head + 1) % len(r.buf)
+	r.n--
+}
+
+func (r *ring) push(o outcome) {
+	r.buf[(r.head+r.n)%len(r.buf)] = o
+	r.n++
+	if o.failed {
+		r.failed++
+	}
+}
+
+func (r *ring) reset() { r.head, r.n, r.failed = 0, 0, 0 }
 
 // New returns a closed breaker.
 func New(o Options) *Breaker {
@@ -177,33 +205,24 @@ func (b *Breaker) Record(failed bool) {
 			b.trip(now)
 			return
 		}
-		b.window = b.window[:0]
+		b.window.reset()
 		b.set(Closed)
 		return
 	case Open:
 		return
 	}
-	b.window = append(b.window, outcome{at: now, failed: failed})
-	if over := len(b.window) - b.o.MaxRequests; over > 0 {
-		b.window = append(b.window[:0], b.window[over:]...)
+	w := &b.window
+	if w.buf == nil {
+		w.buf = make([]outcome, b.o.MaxRequests)
 	}
-	cut := 0
-	for cut < len(b.window) && now.Sub(b.window[cut].at) > b.o.Window {
-		cut++
+	for w.n > 0 && now.Sub(w.oldest().at) > b.o.Window {
+		w.pop()
 	}
-	if cut > 0 {
-		b.window = append(b.window[:0], b.window[cut:]...)
+	if w.n == len(w.buf) {
+		w.pop()
 	}
-	if len(b.window) < b.o.MinRequests {
-		return
-	}
-	errs := 0
-	for _, o := range b.window {
-		if o.failed {
-			errs++
-		}
-	}
-	if float64(errs) >= b.o.Ratio*float64(len(b.window)) {
+	w.push(outcome{at: now, failed: failed})
+	if w.n >= b.o.MinRequests && float64(w.failed) >= b.o.Ratio*float64(w.n) {
 		b.trip(now)
 	}
 }
@@ -213,20 +232,14 @@ func (b *Breaker) Record(failed bool) {
 func (b *Breaker) ErrorRatio() float64 {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if len(b.window) == 0 {
+	if b.window.n == 0 {
 		return 0
 	}
-	errs := 0
-	for _, o := range b.window {
-		if o.failed {
-			errs++
-		}
-	}
-	return float64(errs) / float64(len(b.window))
+	return float64(b.window.failed) / float64(b.window.n)
 }
 
 func (b *Breaker) trip(now time.Time) {
 	b.openedAt = now
-	b.window = b.window[:0]
+	b.window.reset()
 	b.set(Open)
 }

@@ -17,6 +17,7 @@ limitations under the License.
 package breaker
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -100,4 +101,51 @@ func TestErrorRatio(t *testing.T) {
 		b.Record(i%4 == 0)
 	}
 	assert.InDelta(t, 0.25, b.ErrorRatio(), 1e-9)
+}
+
+// TestWindowAgrees holds the breaker's window to its definition, a list
+// of the latest MaxRequests outcomes of the last Window, on random
+// outcomes at random intervals: the same trips, the same error ratio.
+func TestWindowAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	trips := 0
+	for range 200 {
+		c := clocktesting.NewFakePassiveClock(time.Unix(0, 0))
+		o := Options{Clock: c, MaxRequests: 1 + r.IntN(30), MinRequests: 1 + r.IntN(10), Ratio: 0.1 + 0.8*r.Float64(), Window: time.Duration(1+r.IntN(60)) * time.Second}
+		b := New(o)
+		type entry struct {
+			at     time.Time
+			failed bool
+		}
+		var model []entry
+		for range 300 {
+			failed := r.IntN(100) < 20
+			now := c.Now()
+			model = append(model, entry{now, failed})
+			if over := len(model) - o.MaxRequests; over > 0 {
+				model = model[over:]
+			}
+			for len(model) > 0 && now.Sub(model[0].at) > o.Window {
+				model = model[1:]
+			}
+			errs := 0
+			for _, e := range model {
+				if e.failed {
+					errs++
+				}
+			}
+			require.True(t, b.Allow())
+			b.Record(failed)
+			if len(model) >= o.MinRequests && float64(errs) >= o.Ratio*float64(len(model)) {
+				require.Equal(t, Open, b.State(), "%+v", o)
+				trips++
+				break
+			}
+			require.Equal(t, Closed, b.State(), "%+v", o)
+			require.InDelta(t, float64(errs)/float64(len(model)), b.ErrorRatio(), 1e-12)
+			c.SetTime(now.Add(time.Duration(r.IntN(3000)) * time.Millisecond))
+		}
+	}
+	assert.Greater(t, trips, 50)
+	assert.Less(t, trips, 190)
 }
