@@ -25,6 +25,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	admissionv1 "k8s.io/api/admission/v1"
@@ -103,21 +104,25 @@ var benchEnvelope = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request
 	_, _ = w.Write(out)
 })
 
+// checkAdmits posts body to h once and checks the answer admits, without
+// warnings.
+func checkAdmits(b *testing.B, h http.Handler, body []byte) {
+	b.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/validate", bytes.NewReader(body)))
+	if rec.Code != http.StatusOK {
+		b.Fatalf("HTTP %d: %s", rec.Code, rec.Body)
+	}
+	var out admissionv1.AdmissionReview
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.Response == nil || !out.Response.Allowed || len(out.Response.Warnings) > 0 {
+		b.Fatalf("want a plain admission, got %s", rec.Body)
+	}
+}
+
 // benchServe posts body to h b.N times and checks every answer admits.
 func benchServe(b *testing.B, h http.Handler, body []byte) {
 	b.Helper()
-	check := func() {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/validate", bytes.NewReader(body)))
-		if rec.Code != http.StatusOK {
-			b.Fatalf("HTTP %d: %s", rec.Code, rec.Body)
-		}
-		var out admissionv1.AdmissionReview
-		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.Response == nil || !out.Response.Allowed || len(out.Response.Warnings) > 0 {
-			b.Fatalf("want a plain admission, got %s", rec.Body)
-		}
-	}
-	check()
+	checkAdmits(b, h, body)
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
@@ -145,4 +150,38 @@ func BenchmarkHandlerNoop(b *testing.B) {
 // for comparison only.
 func BenchmarkHandlerNoopEnvelope(b *testing.B) {
 	benchServe(b, benchEnvelope, benchReview(b))
+}
+
+// BenchmarkHandlerStrictVsNoop is BenchmarkHandlerStrict and
+// BenchmarkHandlerNoop in one: rounds of 500 reviews each, alternating,
+// so that both see the same machine (a shared one drifts by tens of
+// percent between two benchmarks run a second apart). It reports each
+// one's time per review and their ratio, the handler target's measure.
+func BenchmarkHandlerStrictVsNoop(b *testing.B) {
+	body := benchReview(b)
+	strict, noop := benchStrictHandler(b), http.Handler(Noop{})
+	checkAdmits(b, strict, body)
+	checkAdmits(b, noop, body)
+	serve := func(h http.Handler, n int) time.Duration {
+		start := time.Now()
+		for range n {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/validate", bytes.NewReader(body)))
+			if rec.Code != http.StatusOK {
+				b.Fatalf("HTTP %d", rec.Code)
+			}
+		}
+		return time.Since(start)
+	}
+	const round = 500
+	var ts, tn time.Duration
+	n := 0
+	for b.Loop() {
+		ts += serve(strict, round)
+		tn += serve(noop, round)
+		n += round
+	}
+	b.ReportMetric(float64(ts.Nanoseconds())/float64(n), "strict-ns/review")
+	b.ReportMetric(float64(tn.Nanoseconds())/float64(n), "noop-ns/review")
+	b.ReportMetric(float64(ts)/float64(tn), "strict/noop")
 }

@@ -173,7 +173,7 @@ func (h *Handler) admit(ctx context.Context, req *request) (rules.Decision, erro
 
 // record counts one spec's decision and the exemptions it used.
 func (h *Handler) record(s *rules.Set, d rules.Decision) {
-	if h.Metrics == nil || len(d.Results) == 0 {
+	if h.Metrics == nil || len(d.Results) == 0 && d.Passed == 0 {
 		return
 	}
 	verdict := "passed"

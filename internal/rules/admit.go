@@ -25,6 +25,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pkg/errors"
 	admissionv1 "k8s.io/api/admission/v1"
@@ -77,8 +78,11 @@ type Environment struct {
 type Decision struct {
 	// Spec names the spec: its name, or namespace/name for a claim.
 	Spec string
-	// Results are every rule's verdict on the object.
+	// Results are the rules' verdicts on the object but passes: failures,
+	// errors and skips (out of scope, not applicable, exempted). Passed
+	// counts the passes, whose results an admission has no use for.
 	Results []Result
+	Passed  int
 	// Active is false outside the spec's activation windows.
 	Active bool
 	// Actions are what the failures do: the spec's mode's actions while it
@@ -130,18 +134,26 @@ func (s *Set) Admit(ctx context.Context, req Request, env Environment) (Decision
 			return l, known
 		}
 	}
-	d.Results = s.Evaluate(obj, in)
+	buf := resultBuffers.Get().(*[]Result)
+	results := s.evaluateInto(*buf, obj, in)
 	d.Active = s.Activation.Active(now)
 	d.Actions = s.ActionsAt(now)
-	for _, r := range d.Results {
+	for _, r := range results {
 		switch r.Status {
+		case Pass:
+			d.Passed++
+			continue
 		case Fail:
 			d.Failures = append(d.Failures, r)
 		case Error:
 			d.Errors = append(d.Errors, r)
 			d.Warnings = append(d.Warnings, fmt.Sprintf("kspec %s: %s could not be evaluated: %s", d.Spec, r.Rule.ID, r.Message))
 		}
+		d.Results = append(d.Results, r)
 	}
+	clear(results)
+	*buf = results[:0]
+	resultBuffers.Put(buf)
 	if len(d.Failures) == 0 {
 		return d, nil
 	}
@@ -160,6 +172,9 @@ func (s *Set) Admit(ctx context.Context, req Request, env Environment) (Decision
 	}
 	return d, nil
 }
+
+// resultBuffers hold the results of an admission while Admit sorts them.
+var resultBuffers = sync.Pool{New: func() any { return new([]Result) }}
 
 // inNamespace puts an object that names no namespace in the request's:
 // the API server fills it in after admission. obj is not modified.
@@ -227,7 +242,8 @@ func auditValue(failures []Result) string {
 
 // Merge combines the decisions of every spec that applies to a request:
 // denied when any denies, with every deny message; every warning and audit
-// annotation. Results, Failures and Errors are concatenated in order.
+// annotation. Results, Failures and Errors are concatenated in order,
+// passes summed.
 func Merge(ds ...Decision) Decision {
 	if len(ds) == 1 {
 		return mergeOne(ds[0])
@@ -237,6 +253,7 @@ func Merge(ds ...Decision) Decision {
 	for _, d := range ds {
 		specs = append(specs, d.Spec)
 		out.Results = append(out.Results, d.Results...)
+		out.Passed += d.Passed
 		out.Failures = append(out.Failures, d.Failures...)
 		out.Errors = append(out.Errors, d.Errors...)
 		out.Warnings = append(out.Warnings, d.Warnings...)
@@ -267,7 +284,7 @@ func Merge(ds ...Decision) Decision {
 // message, repeated actions, empty collections as nil) is normalized the
 // same way.
 func mergeOne(d Decision) Decision {
-	out := Decision{Spec: d.Spec, Allowed: d.Allowed, Active: d.Active}
+	out := Decision{Spec: d.Spec, Allowed: d.Allowed, Active: d.Active, Passed: d.Passed}
 	share := func(rs []Result) []Result {
 		if len(rs) == 0 {
 			return nil

@@ -98,6 +98,13 @@ func TestAdmitModes(t *testing.T) {
 			assert.Equal(t, tc.audit, len(d.AuditAnnotations) > 0, tc.reason)
 			assert.Len(t, d.Failures, tc.failures, tc.reason)
 			assert.Empty(t, d.Errors)
+			// Every rule judged, the passes counted, the rest kept.
+			if tc.op == admissionv1.Create || tc.op == admissionv1.Update {
+				assert.Equal(t, len(set.admitKind["v1/Pod"]), d.Passed+len(d.Results), tc.reason)
+				assert.Equal(t, d.Failures, d.Results, "the results that are not passes")
+			} else {
+				assert.Zero(t, d.Passed+len(d.Results), tc.reason)
+			}
 			if !d.Allowed {
 				// One message lists every failed rule, with its fix.
 				assert.Contains(t, d.Message, "kspec strict denies Pod/team/p: 2 rule(s) failed")

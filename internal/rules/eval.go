@@ -52,6 +52,11 @@ type Input struct {
 // business, not the engine's. An object no rule applies to yields no results. Evaluate is
 // safe for concurrent use: kspec check runs it on every CPU.
 func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
+	return s.evaluateInto(nil, obj, in)
+}
+
+// evaluateInto is Evaluate, its results in buf when it has room.
+func (s *Set) evaluateInto(buf []Result, obj map[string]any, in Input) []Result {
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
 	rs := s.byKind[apiVersion+"/"+kind]
@@ -65,7 +70,7 @@ func (s *Set) Evaluate(obj map[string]any, in Input) []Result {
 	name, _ := meta["name"].(string)
 	ns, _ := meta["namespace"].(string)
 	ref := &ObjectRef{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name}
-	results := make([]Result, len(rs))
+	results := zeroed(buf, len(rs))
 	for i, r := range rs {
 		results[i] = Result{Rule: r, Object: ref}
 	}
