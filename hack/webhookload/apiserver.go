@@ -146,9 +146,9 @@ func apiserver(ctx context.Context, o options, s *servers) (err error) {
 		w, wo := sum[true], sum[false]
 		lines = append(lines, fmt.Sprintf("| %d | %.2f | %.2f | %.2f | %.2f | %+.2f | %+.2f |", c,
 			median(wo.p50), median(wo.p99), median(w.p50), median(w.p99),
-			median(w.p50)-median(wo.p50), median(w.p99)-median(wo.p99)))
+			median(paired(w.p50, wo.p50, difference)), median(paired(w.p99, wo.p99, difference))))
 	}
-	fmt.Printf("\nMedians of %d rounds (dry-run Pod creation, ms):\n\n", o.rounds)
+	fmt.Printf("\nMedians of %d rounds (dry-run Pod creation, ms; what is added: of each round's with against its without):\n\n", o.rounds)
 	fmt.Println("| clients | without p50 | without p99 | with p50 | with p99 | added p50 | added p99 |")
 	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|")
 	for _, l := range lines {

@@ -23,7 +23,8 @@ limitations under the License.
 // Each has the same generated certificate. For every concurrency, rounds
 // alternate kspec and no-op; each client is its own HTTP/2 connection,
 // kept alive, posting the restricted Pod of the corpus as a CREATE review.
-// It prints a Markdown table of every round and the medians.
+// It prints a Markdown table of every round and the medians; the
+// comparisons are the medians of each round's pair, run back to back.
 //
 // Run it from the repository root:
 //
@@ -330,9 +331,12 @@ func loopback(o options, s *servers, body []byte) error {
 		k, n := sum["kspec"], sum["no-op"]
 		lines = append(lines, fmt.Sprintf("| %d | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f%% | %.2f× |", c,
 			median(k.rate), median(k.p50), median(k.p99), median(n.rate), median(n.p50), median(n.p99),
-			100*median(k.rate)/median(n.rate), median(k.p99)/median(n.p99)))
+			100*median(paired(k.rate, n.rate, ratio)), median(paired(k.p99, n.p99, ratio))))
 	}
-	fmt.Printf("\nMedians of %d rounds:\n\n", o.rounds)
+	// A round's two runs are back to back, so their ratio cancels what
+	// the machine does over minutes: the ratios are compared round by
+	// round.
+	fmt.Printf("\nMedians of %d rounds (the comparisons: of each round's kspec against its no-op):\n\n", o.rounds)
 	fmt.Println("| clients | kspec reviews/s | p50 ms | p99 ms | no-op reviews/s | p50 ms | p99 ms | throughput vs no-op | p99 vs no-op |")
 	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, l := range lines {
@@ -435,6 +439,19 @@ func measure(workers, n int, maxTime time.Duration, do func(worker int) error) (
 func quantile(sorted []time.Duration, q float64) time.Duration {
 	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
 }
+
+// paired is f of each round's two measures.
+func paired(a, b []float64, f func(a, b float64) float64) []float64 {
+	out := make([]float64, len(a))
+	for i := range a {
+		out[i] = f(a[i], b[i])
+	}
+	return out
+}
+
+func ratio(a, b float64) float64 { return a / b }
+
+func difference(a, b float64) float64 { return a - b }
 
 func median(xs []float64) float64 {
 	s := slices.Sorted(slices.Values(xs))
