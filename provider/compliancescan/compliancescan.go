@@ -597,18 +597,11 @@ func (e *external) reportMeta(cs *v1alpha1.ComplianceScan, spec string, t time.T
 	return metav1.ObjectMeta{
 		Name: strings.TrimRight(base, "-.") + suffix, Namespace: cs.GetNamespace(),
 		Labels: map[string]string{
-			LabelScan: labelValue(cs.GetName()), LabelSpec: labelValue(spec), LabelCluster: labelValue(strings.ReplaceAll(e.cluster, "/", ".")),
+			LabelScan: render.LabelValue(cs.GetName()), LabelSpec: render.LabelValue(spec), LabelCluster: render.LabelValue(strings.ReplaceAll(e.cluster, "/", ".")),
 			"app.kubernetes.io/managed-by": "kspec",
 		},
 		OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(cs, v1alpha1.ComplianceScanGroupVersionKind)},
 	}
-}
-
-func labelValue(s string) string {
-	if len(s) > 63 {
-		s = s[:63]
-	}
-	return strings.Trim(s, "-_.")
 }
 
 func (e *external) driftReport(cs *v1alpha1.ComplianceScan, spec string, src reportsv1alpha1.Source, t metav1.Time, now time.Time, events []reportsv1alpha1.DriftEvent) *reportsv1alpha1.DriftReport {
@@ -646,7 +639,7 @@ func (e *external) prune(ctx context.Context, cs *v1alpha1.ComplianceScan) error
 	if keep <= 0 {
 		keep = DefaultReportHistory
 	}
-	sel := []client.ListOption{client.InNamespace(cs.GetNamespace()), client.MatchingLabels{LabelScan: labelValue(cs.GetName())}}
+	sel := []client.ListOption{client.InNamespace(cs.GetNamespace()), client.MatchingLabels{LabelScan: render.LabelValue(cs.GetName())}}
 	crs := &reportsv1alpha1.ComplianceReportList{}
 	if err := e.kube.List(ctx, crs, sel...); err != nil {
 		return fmt.Errorf("cannot list ComplianceReports: %w", err)

@@ -21,7 +21,6 @@ package apiserver_test
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -53,62 +52,41 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(harness.Envtest(m, run))
 }
 
 func run(m *testing.M) int {
-	flag.Parse()
-	if testing.Short() {
-		return m.Run() // Each test skips itself.
-	}
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		println("KUBEBUILDER_ASSETS is not set: run these tests with 'make test', which builds kube-apiserver and etcd")
-		return 1
-	}
 	crds, err := validate.KspecCRDs()
-	must(err)
+	harness.Must(err)
 	schema, err = validate.NewSchema(crds...)
-	must(err)
+	harness.Must(err)
 
 	xp, err := harness.ModuleDir(harness.CrossplaneModule)
-	must(err)
+	harness.Must(err)
 	ky, err := harness.ModuleDir(kyvernoModule)
-	must(err)
+	harness.Must(err)
 	env := &envtest.Environment{
 		CRDs:                  crds,
 		CRDDirectoryPaths:     []string{filepath.Join(xp, "cluster", "crds"), filepath.Join(ky, "config", "crds", "policies.kyverno.io")},
 		ErrorIfCRDPathMissing: true,
 	}
 	cfg, err := env.Start()
-	must(err)
-	defer func() { must(env.Stop()) }()
+	harness.Must(err)
+	defer func() { harness.Must(env.Stop()) }()
 
 	s := runtime.NewScheme()
-	must(clientgoscheme.AddToScheme(s))
-	must(extv1.AddToScheme(s))
+	harness.Must(clientgoscheme.AddToScheme(s))
+	harness.Must(extv1.AddToScheme(s))
 	k8s, err = client.New(cfg, client.Options{Scheme: s})
-	must(err)
+	harness.Must(err)
 	ks := runtime.NewScheme()
-	must(kyvernov1.Install(ks))
+	harness.Must(kyvernov1.Install(ks))
 	kyverno, err = client.New(cfg, client.Options{Scheme: ks})
-	must(err)
+	harness.Must(err)
 	for _, ns := range []string{"kspec-system", "team-payments"} {
-		must(k8s.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
+		harness.Must(k8s.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
 	}
 	return m.Run()
-}
-
-func must(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-
-func skipShort(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("needs a kube-apiserver: run with make test")
-	}
 }
 
 // apply creates every document of a YAML file with strict field validation,

@@ -26,6 +26,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	kyvernov1 "github.com/kyverno/api/api/policies.kyverno.io/v1"
+
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 // TestKyvernoTypesMatchKyvernoCRDs checks that the Kyverno API types kspec
@@ -33,7 +35,7 @@ import (
 // kspec tests against (v1.19.1) accept with strict field validation. Policy
 // rendering builds on these types.
 func TestKyvernoTypesMatchKyvernoCRDs(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ctx := context.Background()
 	pods := &admissionregistrationv1.MatchResources{ResourceRules: []admissionregistrationv1.NamedRuleWithOperations{{
 		RuleWithOperations: admissionregistrationv1.RuleWithOperations{

@@ -35,6 +35,7 @@ import (
 	"github.com/kspec-io/kspec/internal/render"
 	"github.com/kspec-io/kspec/internal/rules"
 	"github.com/kspec-io/kspec/internal/validate"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 // compileExample compiles an example spec, with extra exemptions that
@@ -69,7 +70,7 @@ var hostileExemptions = []kspecv1alpha1.Exemption{
 // Policy validation (which compiles the CEL) accept it all. The strict
 // example also gets exemptions with hostile names.
 func TestRenderedPoliciesDryRun(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ctx := context.Background()
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	hostile := compileExample(t, "strict", hostileExemptions...)
@@ -105,7 +106,7 @@ func TestRenderedPoliciesDryRun(t *testing.T) {
 // ValidatingAdmissionPolicies in a real kube-apiserver and checks that it
 // denies a violating Pod with kspec's message and admits a compliant one.
 func TestAdmissionPolicyEnforced(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ctx := context.Background()
 	set := compileExample(t, "strict")
 	objs, err := render.Render(set, kspecv1alpha1.EngineAdmissionPolicy, render.Options{Now: time.Now()})

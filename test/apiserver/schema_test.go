@@ -31,10 +31,11 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kspec-io/kspec/internal/manifest"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 func TestXRDIsAccepted(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	b, err := os.ReadFile("../../package/configuration/definition.yaml")
 	require.NoError(t, err)
 	xrd := &unstructured.Unstructured{}
@@ -53,7 +54,7 @@ func TestXRDIsAccepted(t *testing.T) {
 }
 
 func TestExamplesAreAccepted(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ctx := context.Background()
 	err := filepath.WalkDir("../../examples", func(path string, d fs.DirEntry, err error) error {
 		if err == nil && d.IsDir() && path == "../../examples/render" {
@@ -99,7 +100,7 @@ func spec(body string) string {
 }
 
 func TestBadDocumentsAreRejected(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	cases := map[string]rejection{
 		"MinAboveMax": {
 			reason: "A minimum version above the maximum is a contradiction.",

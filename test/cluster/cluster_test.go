@@ -39,6 +39,7 @@ import (
 	"github.com/kspec-io/kspec/apis/provider/v1alpha1"
 	"github.com/kspec-io/kspec/internal/cli"
 	"github.com/kspec-io/kspec/provider/compliancescan"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 const ns = "kspec-system"
@@ -77,7 +78,7 @@ func register(t *testing.T, name string) {
 }
 
 func TestAddApply(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	register(t, "self")
 
 	// The Secret holds a kubeconfig with the files' content inline.
@@ -114,7 +115,7 @@ func TestAddApply(t *testing.T) {
 }
 
 func TestSync(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	register(t, "synced")
 
 	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "specs", "minimal.yaml"))

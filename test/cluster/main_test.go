@@ -23,7 +23,6 @@ package cluster_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +46,7 @@ import (
 	"github.com/kspec-io/kspec/internal/cli"
 	"github.com/kspec-io/kspec/internal/validate"
 	"github.com/kspec-io/kspec/provider"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 var (
@@ -58,43 +58,35 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(harness.Envtest(m, run))
 }
 
 func run(m *testing.M) int {
-	flag.Parse()
-	if testing.Short() {
-		return m.Run() // Each test skips itself.
-	}
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		println("KUBEBUILDER_ASSETS is not set: run these tests with 'make test', which builds kube-apiserver and etcd")
-		return 1
-	}
 	crds, err := validate.KspecCRDs()
-	must(err)
+	harness.Must(err)
 	env := &envtest.Environment{CRDs: crds}
 	cfg, err := env.Start()
-	must(err)
+	harness.Must(err)
 	defer func() { _ = env.Stop() }()
 
 	dir, err := os.MkdirTemp("", "kspec-cluster-")
-	must(err)
+	harness.Must(err)
 	defer func() { _ = os.RemoveAll(dir) }()
 	kubeconfig = writeKubeconfig(dir, cfg)
 
 	s := runtime.NewScheme()
-	must(provider.AddToScheme(s))
+	harness.Must(provider.AddToScheme(s))
 	hub, err = client.New(cfg, client.Options{Scheme: s})
-	must(err)
+	harness.Must(err)
 	var cancel context.CancelFunc
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	must(hub.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "kspec-system"}}))
+	harness.Must(hub.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "kspec-system"}}))
 
 	ctrl.SetLogger(logr.Discard())
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{Scheme: s, Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0"})
-	must(err)
-	must(provider.Setup(mgr, provider.Options{
+	harness.Must(err)
+	harness.Must(provider.Setup(mgr, provider.Options{
 		Options: controller.Options{
 			Logger:                  logging.NewLogrLogger(ctrl.Log),
 			GlobalRateLimiter:       ratelimiter.NewGlobal(100),
@@ -109,7 +101,7 @@ func run(m *testing.M) int {
 	go func() { done <- mgr.Start(ctx) }()
 	code := m.Run()
 	cancel()
-	must(<-done)
+	harness.Must(<-done)
 	return code
 }
 
@@ -117,7 +109,7 @@ func run(m *testing.M) int {
 // CA, client certificate and key as files, relative to the kubeconfig.
 func writeKubeconfig(dir string, cfg *rest.Config) string {
 	for name, data := range map[string][]byte{"ca.crt": cfg.CAData, "client.crt": cfg.CertData, "client.key": cfg.KeyData} {
-		must(os.WriteFile(filepath.Join(dir, name), data, 0o600))
+		harness.Must(os.WriteFile(filepath.Join(dir, name), data, 0o600))
 	}
 	kc := `apiVersion: v1
 kind: Config
@@ -137,21 +129,8 @@ contexts:
   context: {cluster: nowhere, user: admin}
 `
 	path := filepath.Join(dir, "config")
-	must(os.WriteFile(path, []byte(kc), 0o600))
+	harness.Must(os.WriteFile(path, []byte(kc), 0o600))
 	return path
-}
-
-func must(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-
-func skipShort(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("needs a kube-apiserver: run with make test")
-	}
 }
 
 // kspec runs the command line.

@@ -22,7 +22,6 @@ package evidence
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,60 +61,39 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(harness.Envtest(m, run))
 }
 
 func run(m *testing.M) int {
-	flag.Parse()
-	if testing.Short() {
-		return m.Run() // Each test skips itself.
-	}
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		println("KUBEBUILDER_ASSETS is not set: run these tests with 'make test', which builds kube-apiserver and etcd")
-		return 1
-	}
 	crds, err := validate.KspecCRDs()
-	must(err)
+	harness.Must(err)
 	ky, err := harness.ModuleDir(kyvernoModule)
-	must(err)
+	harness.Must(err)
 	env := &envtest.Environment{
 		CRDs:                  crds,
 		CRDDirectoryPaths:     []string{filepath.Join(ky, "config", "crds", "policyreport")},
 		ErrorIfCRDPathMissing: true,
 	}
 	cfg, err := env.Start()
-	must(err)
-	defer func() { must(env.Stop()) }()
+	harness.Must(err)
+	defer func() { harness.Must(env.Stop()) }()
 
 	s := runtime.NewScheme()
-	must(clientgoscheme.AddToScheme(s))
-	must(extv1.AddToScheme(s))
-	must(reportsv1alpha1.AddToScheme(s))
+	harness.Must(clientgoscheme.AddToScheme(s))
+	harness.Must(extv1.AddToScheme(s))
+	harness.Must(reportsv1alpha1.AddToScheme(s))
 	k8s, err = client.New(cfg, client.Options{Scheme: s})
-	must(err)
+	harness.Must(err)
 	user, err := env.AddUser(envtest.User{Name: "auditor", Groups: []string{"system:masters"}}, nil)
-	must(err)
+	harness.Must(err)
 	kc, err := user.KubeConfig()
-	must(err)
+	harness.Must(err)
 	dir, err := os.MkdirTemp("", "kspec-evidence")
-	must(err)
+	harness.Must(err)
 	defer func() { _ = os.RemoveAll(dir) }()
 	kubeconfig = filepath.Join(dir, "kubeconfig")
-	must(os.WriteFile(kubeconfig, kc, 0o600))
+	harness.Must(os.WriteFile(kubeconfig, kc, 0o600))
 	return m.Run()
-}
-
-func must(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-
-func skipShort(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("needs a kube-apiserver: run with make test")
-	}
 }
 
 func namespace(t *testing.T, ctx context.Context, name string) {
@@ -155,7 +133,7 @@ func deleteAll(t *testing.T, ctx context.Context, us []*unstructured.Unstructure
 // server with the wgpolicyk8s.io CRDs and strict field validation, and
 // reads back as written.
 func TestPolicyReportsAccepted(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ctx := context.Background()
 
 	var out, errOut bytes.Buffer
@@ -232,7 +210,7 @@ func kspec(args ...string) (int, string, string) {
 // TestReport: kspec report reads what the provider stores, the latest
 // scan of every target, one by name, or a fleet summary, in every format.
 func TestReport(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ctx := context.Background()
 	namespace(t, ctx, "kspec-system")
 	t0 := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
@@ -326,7 +304,7 @@ func TestReport(t *testing.T) {
 // TestReportBadInput: a cluster that cannot be reached, a kubeconfig that
 // cannot be read, an unknown context or format: exit 2 and one line.
 func TestReportBadInput(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	dir := t.TempDir()
 	dead := filepath.Join(dir, "dead")
 	require.NoError(t, os.WriteFile(dead, []byte(`apiVersion: v1

@@ -44,10 +44,11 @@ import (
 
 	"github.com/kspec-io/kspec/apis/provider/v1alpha1"
 	"github.com/kspec-io/kspec/provider/config"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 func TestClusterTargetReachable(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ns := "ct-ok"
 	require.NoError(t, home.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
 	ct := registerTarget(t, ns, "remote", false)
@@ -96,7 +97,7 @@ func TestClusterTargetReachable(t *testing.T) {
 // with its own reason, within one probe, with nothing of a previous probe
 // left, and no credential in the condition.
 func TestClusterTargetFailures(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ns := "ct-fail"
 	require.NoError(t, home.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
 

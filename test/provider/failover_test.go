@@ -47,6 +47,7 @@ import (
 	"github.com/kspec-io/kspec/internal/validate"
 	"github.com/kspec-io/kspec/provider"
 	"github.com/kspec-io/kspec/provider/compliancescan"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 // Lease settings of the failover test: short, so a handover takes
@@ -81,7 +82,7 @@ const (
 // controllers of TestMain reconcile every ComplianceScan of the shared
 // one, and would scan beside them.
 func TestLeaderFailover(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	if v := os.Getenv("KSPEC_FAILOVER_LEASE"); v != "" {
 		var ds []time.Duration
 		for f := range strings.SplitSeq(v, "/") {

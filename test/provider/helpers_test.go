@@ -42,6 +42,7 @@ import (
 
 	"github.com/kspec-io/kspec/apis/provider/v1alpha1"
 	"github.com/kspec-io/kspec/provider/clustertarget"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 // waitFor polls cond with backoff until it holds; the bound is only there
@@ -268,6 +269,6 @@ func seedTarget(ctx context.Context) {
 		},
 	}
 	for _, o := range objs {
-		must(target.Create(ctx, o))
+		harness.Must(target.Create(ctx, o))
 	}
 }

@@ -24,7 +24,6 @@ package provider_test
 
 import (
 	"context"
-	"flag"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -66,50 +65,42 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(harness.Envtest(m, run))
 }
 
 func run(m *testing.M) int {
-	flag.Parse()
-	if testing.Short() {
-		return m.Run() // Each test skips itself.
-	}
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		println("KUBEBUILDER_ASSETS is not set: run these tests with 'make test', which builds kube-apiserver and etcd")
-		return 1
-	}
 	crds, err := validate.KspecCRDs()
-	must(err)
+	harness.Must(err)
 	homeEnv := &envtest.Environment{CRDs: crds}
 	homeCfg, err = homeEnv.Start()
-	must(err)
+	harness.Must(err)
 	defer func() { _ = homeEnv.Stop() }()
 
 	ky, err := harness.ModuleDir(kyvernoModule)
-	must(err)
+	harness.Must(err)
 	targetEnv := &envtest.Environment{
 		CRDDirectoryPaths:     []string{filepath.Join(ky, "config", "crds", "policyreport"), filepath.Join(ky, "config", "crds", "policies.kyverno.io")},
 		ErrorIfCRDPathMissing: true,
 	}
 	targetCfg, err = targetEnv.Start()
-	must(err)
+	harness.Must(err)
 	defer func() { _ = targetEnv.Stop() }()
 
 	s := runtime.NewScheme()
-	must(provider.AddToScheme(s))
+	harness.Must(provider.AddToScheme(s))
 	home, err = client.New(homeCfg, client.Options{Scheme: s})
-	must(err)
+	harness.Must(err)
 	ts := runtime.NewScheme()
-	must(clientgoscheme.AddToScheme(ts))
-	must(extv1.AddToScheme(ts))
+	harness.Must(clientgoscheme.AddToScheme(ts))
+	harness.Must(extv1.AddToScheme(ts))
 	target, err = client.New(targetCfg, client.Options{Scheme: ts})
-	must(err)
+	harness.Must(err)
 
 	var cancel context.CancelFunc
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
 	for _, ns := range []string{"kspec-system", "crossplane-system"} {
-		must(home.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
+		harness.Must(home.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
 	}
 	seedTarget(ctx)
 
@@ -123,7 +114,7 @@ func run(m *testing.M) int {
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 	})
-	must(err)
+	harness.Must(err)
 	o := provider.Options{
 		Options: controller.Options{
 			Logger:                  logging.NewLogrLogger(ctrl.Log),
@@ -135,24 +126,11 @@ func run(m *testing.M) int {
 		RequestTimeout: 5 * time.Second,
 		ScanTimeout:    time.Minute,
 	}
-	must(provider.Setup(mgr, o))
+	harness.Must(provider.Setup(mgr, o))
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()
 	code := m.Run()
 	cancel()
-	must(<-done)
+	harness.Must(<-done)
 	return code
-}
-
-func must(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-
-func skipShort(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("needs a kube-apiserver: run with make test")
-	}
 }

@@ -49,6 +49,7 @@ import (
 	"github.com/kspec-io/kspec/internal/specification"
 	"github.com/kspec-io/kspec/provider/compliancescan"
 	"github.com/kspec-io/kspec/provider/metrics"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 // snapshot is the resourceVersion of every object of the kinds kspec could
@@ -161,7 +162,7 @@ func bump(t *testing.T, ns, name string) {
 // mode, then drives drift and remediation. The subtests run in order: the
 // monitor scans prove the target unchanged before remediation changes it.
 func TestScan(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ns := "scans"
 	require.NoError(t, home.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
 	registerTarget(t, ns, "remote", true)
@@ -395,7 +396,7 @@ spec:
 // TestPolicyDrift installs what kspec renders for a spec on the target,
 // then deletes one policy and alters another: the next scan reports both.
 func TestPolicyDrift(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ns := "policy-drift"
 	require.NoError(t, home.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
 	registerTarget(t, ns, "remote", false)
@@ -447,7 +448,7 @@ func TestPolicyDrift(t *testing.T) {
 // TestMetrics: every kspec_* metric the provider declares has a sample
 // after the scenarios above.
 func TestMetrics(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	families, err := ctrlmetrics.Registry.Gather()
 	require.NoError(t, err)
 	have := map[string]int{}
@@ -491,7 +492,7 @@ func counter(t *testing.T, name string, want map[string]string) float64 {
 // own cluster every 2 s is looked at about once a poll interval and scans
 // at most once an interval; its reports are pruned to its history.
 func TestNoHotLoop(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	all := &v1alpha1.ComplianceScanList{}
 	require.NoError(t, home.List(ctx, all))
 	for i := range all.Items {

@@ -34,6 +34,7 @@ import (
 
 	"github.com/kspec-io/kspec/apis/provider/v1alpha1"
 	"github.com/kspec-io/kspec/provider/compliancescan"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 // TestScanOnTargetReady runs provider-kspec (the real binary, on a control
@@ -43,7 +44,7 @@ import (
 // ClusterTargets can tell it in time. Then the target's probes, a status
 // write every second, must not reconcile the scan: no hot loop.
 func TestScanOnTargetReady(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	const ns, probes = "on-ready", 3
 	built := make(chan string, 1)
 	go func() { built <- buildProvider(t) }()

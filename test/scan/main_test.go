@@ -25,7 +25,6 @@ package scan_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,6 +44,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/kspec-io/kspec/internal/manifest"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 // The corpus of the Kyverno agreement tests: every kind the rules govern,
@@ -62,48 +62,27 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(harness.Envtest(m, run))
 }
 
 func run(m *testing.M) int {
-	flag.Parse()
-	if testing.Short() {
-		return m.Run() // Each test skips itself.
-	}
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		println("KUBEBUILDER_ASSETS is not set: run these tests with 'make test', which builds kube-apiserver and etcd")
-		return 1
-	}
 	env = &envtest.Environment{}
 	var err error
 	cfg, err = env.Start()
-	must(err)
-	defer func() { must(env.Stop()) }()
+	harness.Must(err)
+	defer func() { harness.Must(env.Stop()) }()
 	s := runtime.NewScheme()
-	must(clientgoscheme.AddToScheme(s))
+	harness.Must(clientgoscheme.AddToScheme(s))
 	k8s, err = client.New(cfg, client.Options{Scheme: s})
-	must(err)
+	harness.Must(err)
 
 	dir, err := os.MkdirTemp("", "kspec-scan-")
-	must(err)
+	harness.Must(err)
 	defer func() { _ = os.RemoveAll(dir) }()
 	admin = filepath.Join(dir, "admin.kubeconfig")
-	must(writeKubeconfig(admin, envtest.User{Name: "admin", Groups: []string{"system:masters"}}))
-	must(seed(context.Background()))
+	harness.Must(writeKubeconfig(admin, envtest.User{Name: "admin", Groups: []string{"system:masters"}}))
+	harness.Must(seed(context.Background()))
 	return m.Run()
-}
-
-func must(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-
-func skipShort(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("needs a kube-apiserver: run with make test")
-	}
 }
 
 // writeKubeconfig writes a kubeconfig of a user envtest authenticates.

@@ -37,6 +37,7 @@ import (
 	kspecv1alpha1 "github.com/kspec-io/kspec/apis/kspec/v1alpha1"
 	"github.com/kspec-io/kspec/internal/manifest"
 	"github.com/kspec-io/kspec/internal/rules"
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 // warnings collects the warnings of the API server's answers.
@@ -66,7 +67,7 @@ func (w *warnings) take() []string {
 // reasons; a controller whose template it warns about fails, with the
 // same reasons; everything else passes.
 func TestPodSecurityAgreesWithAdmission(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ctx := context.Background()
 	// The spec requires no level: the namespace's label alone decides.
 	set, err := rules.Compile(rules.Spec{Name: "psa", Spec: kspecv1alpha1.ClusterSpecificationSpec{Requirements: kspecv1alpha1.Requirements{

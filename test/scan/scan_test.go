@@ -130,7 +130,7 @@ func keys(rs []report.Result, keep func(report.Result) bool) []string {
 // server and kspec check of the same objects exported from it give the
 // same object results; the scan adds the cluster-level rules.
 func TestScanAgreesWithCheck(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	for _, name := range specs {
 		t.Run(name, func(t *testing.T) {
 			set := compile(t, specPath(name))
@@ -168,7 +168,7 @@ func TestScanAgreesWithCheck(t *testing.T) {
 
 // TestClusterLevel: the snapshot holds what the seed put there.
 func TestClusterLevel(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	rep, _, stderr := kspecScan(t, "-f", specPath("strict"), "--kubeconfig", admin)
 	require.NotNil(t, rep, stderr)
 	status := func(rule, name string) rules.Status {
@@ -212,7 +212,7 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 // TestPaging: with a small page the scan reads pods in many pages and
 // finds exactly what one page finds.
 func TestPaging(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ctx := context.Background()
 	ns := "paging"
 	require.NoError(t, k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
@@ -246,7 +246,7 @@ func TestPaging(t *testing.T) {
 // TestForbidden: a scanner that may list Namespaces but nothing else gets
 // an input error for each kind it could not list, exit 2, never a pass.
 func TestForbidden(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ctx := context.Background()
 	require.NoError(t, k8s.Create(ctx, &rbacv1.ClusterRole{
 		ObjectMeta: metav1.ObjectMeta{Name: "namespaces-only"},
@@ -284,7 +284,7 @@ func TestForbidden(t *testing.T) {
 // sign its certificate, a context that does not exist: one line, exit 2,
 // nothing on standard output.
 func TestUnreachable(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	closed := l.Addr().String()
@@ -345,7 +345,7 @@ func otherCA(t *testing.T) string {
 // scans every example without an input error and finds what an
 // administrator finds.
 func TestLeastRBAC(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	ctx := context.Background()
 	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "scan", "rbac.yaml"))
 	require.NoError(t, err)
@@ -377,7 +377,7 @@ func TestLeastRBAC(t *testing.T) {
 
 // TestEveryFormat: kspec scan writes every format kspec check writes.
 func TestEveryFormat(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	for _, format := range output.Formats {
 		t.Run(format, func(t *testing.T) {
 			var out, errOut bytes.Buffer

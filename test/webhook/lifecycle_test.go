@@ -33,6 +33,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kspec-io/kspec/internal/rules"
+	"github.com/kspec-io/kspec/test/harness"
 	"github.com/kspec-io/kspec/webhook"
 )
 
@@ -53,7 +54,7 @@ func readyz(to string) int {
 }
 
 func TestReadyOnlyWithACertificate(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	dir := t.TempDir()
 	adm, hl := listen(t), listen(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -83,7 +84,7 @@ func (b blocking) Labels(context.Context, string) (map[string]string, bool, erro
 }
 
 func TestShutdownDrainsInFlightRequests(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	set, err := webhook.CompileBundle(context.Background(), "slow.yaml", []byte(`apiVersion: kspec.io/v1alpha1
 kind: ClusterSpecification
 metadata:
@@ -194,7 +195,7 @@ var fqName = regexp.MustCompile(`fqName: "([^"]+)"`)
 // TestEveryMetricIsSet drives the running server through every outcome
 // and requires a sample of every metric NewMetrics declares.
 func TestEveryMetricIsSet(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	register(t)
 	t.Cleanup(func() {
 		for _, n := range []string{"breaker", "bad", "exempt"} {

@@ -31,6 +31,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
+
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 const modesNS = "wh-modes"
@@ -166,7 +168,7 @@ func addEphemeral(c kubernetes.Interface, p *corev1.Pod, name string) error {
 }
 
 func TestModesThroughTheAPIServer(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	register(t)
 	ensureNamespace(t, modesNS)
 	c, w := warningClient(t)

@@ -37,6 +37,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kspec-io/kspec/test/harness"
 )
 
 // tlsClient trusts the test CA.
@@ -64,12 +66,12 @@ func post(t *testing.T, to string, body []byte) (int, admissionv1.AdmissionRevie
 
 func reviewOf(uid, ns string, kind metav1.GroupVersionKind, obj any) []byte {
 	raw, err := json.Marshal(obj)
-	must(err)
+	harness.Must(err)
 	b, err := json.Marshal(admissionv1.AdmissionReview{
 		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
 		Request:  &admissionv1.AdmissionRequest{UID: types.UID("u-" + uid), Kind: kind, Namespace: ns, Operation: admissionv1.Create, Object: runtime.RawExtension{Raw: raw}},
 	})
-	must(err)
+	harness.Must(err)
 	return b
 }
 
@@ -158,7 +160,7 @@ func tripBreaker(t *testing.T) {
 }
 
 func TestBreakerThroughTheRunningServer(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	register(t)
 	t.Cleanup(func() {
 		_ = kube.CoreV1().ConfigMaps("kspec-system").Delete(context.Background(), "breaker", metav1.DeleteOptions{})
@@ -185,7 +187,7 @@ func TestBreakerThroughTheRunningServer(t *testing.T) {
 }
 
 func TestMalformedRequests(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	register(t)
 	huge := reviewOf("huge", "app", podKind, map[string]any{"apiVersion": "v1", "kind": "Pod", "metadata": map[string]any{"name": "h",
 		"annotations": map[string]any{"a": strings.Repeat("x", 5<<20)}}})

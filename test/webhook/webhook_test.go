@@ -28,7 +28,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"flag"
 	"fmt"
 	"math/big"
 	"net"
@@ -50,6 +49,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	"github.com/kspec-io/kspec/test/harness"
 	"github.com/kspec-io/kspec/webhook"
 )
 
@@ -65,35 +65,27 @@ var (
 	health  string
 )
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
+func TestMain(m *testing.M) { os.Exit(harness.Envtest(m, run)) }
 
 func run(m *testing.M) int {
-	flag.Parse()
-	if testing.Short() {
-		return m.Run() // Each test skips itself.
-	}
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		println("KUBEBUILDER_ASSETS is not set: run these tests with 'make test', which builds kube-apiserver and etcd")
-		return 1
-	}
 	env := &envtest.Environment{}
 	cfg, err := env.Start()
-	must(err)
-	defer func() { must(env.Stop()) }()
+	harness.Must(err)
+	defer func() { harness.Must(env.Stop()) }()
 	kube, err = kubernetes.NewForConfig(cfg)
-	must(err)
+	harness.Must(err)
 	restCfg = cfg
 
-	must(newCA())
+	harness.Must(newCA())
 	certDir, err = os.MkdirTemp("", "kspec-webhook-certs")
-	must(err)
+	harness.Must(err)
 	defer os.RemoveAll(certDir) //nolint:errcheck // best-effort cleanup
-	must(writeServingCert(1))
+	harness.Must(writeServingCert(1))
 
 	adm, err := net.Listen("tcp", "127.0.0.1:0")
-	must(err)
+	harness.Must(err)
 	hl, err := net.Listen("tcp", "127.0.0.1:0")
-	must(err)
+	harness.Must(err)
 	addr, health = adm.Addr().String(), hl.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -105,21 +97,8 @@ func run(m *testing.M) int {
 	}()
 	code := m.Run()
 	cancel()
-	must(<-done)
+	harness.Must(<-done)
 	return code
-}
-
-func must(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-
-func skipShort(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("needs a kube-apiserver: run with make test")
-	}
 }
 
 func newCA() error {
@@ -264,7 +243,7 @@ func register(t *testing.T) {
 }
 
 func TestAdmissionThroughTheAPIServer(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	register(t)
 	for _, ns := range []string{"app", "team-a", "team-b", "legacy"} {
 		ensureNamespace(t, ns)
@@ -332,7 +311,7 @@ func serial(t *testing.T) int64 {
 }
 
 func TestCertificateRotation(t *testing.T) {
-	skipShort(t)
+	harness.SkipShort(t)
 	register(t)
 	before := serial(t)
 	require.NoError(t, writeServingCert(before+1))
