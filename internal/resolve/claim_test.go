@@ -134,6 +134,7 @@ func TestClaimCannotLoosen(t *testing.T) {
 		_, dc, merged := admit(pod("team-a", "ghcr.io/acme/app:1", false, false))
 		assert.True(t, merged.Allowed, merged.Message)
 		assert.Empty(t, dc.Failures)
+		require.NotEmpty(t, dc.Results, "the claim's rules skip the exempted Pod")
 		for _, r := range dc.Results {
 			assert.Equal(t, "team-a", r.Object.Namespace)
 		}
@@ -142,6 +143,7 @@ func TestClaimCannotLoosen(t *testing.T) {
 	t.Run("ClaimRulesReachNoOtherNamespace", func(t *testing.T) {
 		_, dc, _ := admit(pod("team-b", "docker.io/library/nginx:1", true, true))
 		assert.Empty(t, dc.Failures, "the claim governs team-a only")
+		require.NotEmpty(t, dc.Results, "out of the claim's scope, its rules skip")
 		for _, r := range dc.Results {
 			assert.NotEqual(t, rules.Fail, r.Status)
 		}

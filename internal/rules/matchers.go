@@ -41,24 +41,31 @@ const digestPattern = `@sha256:[a-f0-9]{64}$`
 // matcher to its expression.
 type matcher func(string) bool
 
-// maxMatchers bounds the registry: specs that churn through registry
-// lists cannot grow it without end. Past it, batches match with RE2.
-const maxMatchers = 4096
+// The registry is bounded, in expressions and in their bytes (a registry
+// matcher holds about as much again): claims and bundles that churn
+// through registry lists, each up to 64 patterns of 255 characters,
+// cannot grow a webhook's memory past a few MiB. Past the bounds, batches
+// match with RE2.
+const (
+	maxMatchers     = 4096
+	maxMatcherBytes = 4 << 20
+)
 
 // A matcherRegistry holds the matcher of each expression, by expression;
 // a batch program calls one by its index (matchNative).
 type matcherRegistry struct {
-	mu    sync.Mutex
-	index map[string]int
-	max   int
-	all   atomic.Pointer[[]matcher] // copied on write: calls read it without a lock
+	mu            sync.Mutex
+	index         map[string]int
+	bytes         int // of the expressions
+	max, maxBytes int
+	all           atomic.Pointer[[]matcher] // copied on write: calls read it without a lock
 }
 
 // matchers is the registry of batch programs.
-var matchers = newMatcherRegistry(maxMatchers)
+var matchers = newMatcherRegistry(maxMatchers, maxMatcherBytes)
 
-func newMatcherRegistry(max int) *matcherRegistry {
-	r := &matcherRegistry{index: map[string]int{}, max: max}
+func newMatcherRegistry(max, maxBytes int) *matcherRegistry {
+	r := &matcherRegistry{index: map[string]int{}, max: max, maxBytes: maxBytes}
 	r.all.Store(&[]matcher{})
 	return r
 }
@@ -74,9 +81,10 @@ func registerMatcher(re string, m matcher) { matchers.register(re, m) }
 func (r *matcherRegistry) register(re string, m matcher) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.index[re]; ok || len(r.index) >= r.max {
+	if _, ok := r.index[re]; ok || len(r.index) >= r.max || r.bytes+len(re) > r.maxBytes {
 		return
 	}
+	r.bytes += len(re)
 	all := *r.all.Load()
 	all = append(all[:len(all):len(all)], m)
 	r.index[re] = len(all) - 1

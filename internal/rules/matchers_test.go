@@ -208,19 +208,31 @@ func TestBatchesMatchNatively(t *testing.T) {
 	assert.Equal(t, Fail, verdict(t, set, pod("busybox"), "workload.security/blocked-registries"))
 }
 
-// TestMatchersBounded checks that a registry stops growing at its bound:
-// an expression past it is matched with RE2.
+// TestMatchersBounded checks that a registry stops growing at its bounds,
+// in expressions and in bytes: an expression past them is matched with
+// RE2.
 func TestMatchersBounded(t *testing.T) {
-	r := newMatcherRegistry(3)
 	yes := func(string) bool { return true }
+	registered := func(r *matcherRegistry, res ...string) []bool {
+		var out []bool
+		for _, re := range res {
+			_, ok := r.lookup(re)
+			out = append(out, ok)
+		}
+		return out
+	}
+
+	r := newMatcherRegistry(3, 1<<20)
 	for _, re := range []string{"a", "b", "a", "c", "d"} {
 		r.register(re, yes)
 	}
-	for _, re := range []string{"a", "b", "c"} {
-		_, ok := r.lookup(re)
-		assert.True(t, ok, re)
+	assert.Equal(t, []bool{true, true, true, false}, registered(r, "a", "b", "c", "d"), "past the count")
+	assert.Len(t, *r.all.Load(), 3)
+
+	r = newMatcherRegistry(100, 10)
+	for _, re := range []string{"aaaa", "bbbb", "cccc", "dd"} {
+		r.register(re, yes)
 	}
-	_, ok := r.lookup("d")
-	assert.False(t, ok, "past the bound")
+	assert.Equal(t, []bool{true, true, false, true}, registered(r, "aaaa", "bbbb", "cccc", "dd"), "past the bytes")
 	assert.Len(t, *r.all.Load(), 3)
 }

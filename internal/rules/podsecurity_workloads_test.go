@@ -136,6 +136,7 @@ func TestWorkloadsPodSecurity(t *testing.T) {
 		assert.Contains(t, set.ObjectRules(), ruleByID(set, RuleWorkloadsPodSecurity))
 		d, err := set.Admit(context.Background(), Request{Operation: admissionv1.Create, Namespace: "plain", Object: inNS(podSpec(privilegedSpec()), "plain")}, atTime(time.Now()))
 		require.NoError(t, err)
+		assert.Zero(t, d.Passed+len(d.Results), "no rule of this set judges a Pod at admission")
 		for _, r := range d.Results {
 			assert.NotEqual(t, RuleWorkloadsPodSecurity, r.Rule.ID)
 		}

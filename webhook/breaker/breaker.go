@@ -91,7 +91,7 @@ type Breaker struct {
 // A ring holds the latest outcomes, oldest first, and counts the failed
 // ones: a request records its outcome in constant time.
 type ring struct {
-	buf     []outcome // made with the first outcome, MaxRequests long
+	buf     []outcome // MaxRequests long
 	head, n int       // the oldest outcome, and how many there are
 	failed  int
 }
@@ -136,7 +136,7 @@ func New(o Options) *Breaker {
 	if o.Clock == nil {
 		o.Clock = clock.RealClock{}
 	}
-	b := &Breaker{o: o}
+	b := &Breaker{o: o, window: ring{buf: make([]outcome, o.MaxRequests)}}
 	if o.OnChange != nil {
 		o.OnChange(Closed)
 	}
@@ -212,9 +212,6 @@ func (b *Breaker) Record(failed bool) {
 		return
 	}
 	w := &b.window
-	if w.buf == nil {
-		w.buf = make([]outcome, b.o.MaxRequests)
-	}
 	for w.n > 0 && now.Sub(w.oldest().at) > b.o.Window {
 		w.pop()
 	}
